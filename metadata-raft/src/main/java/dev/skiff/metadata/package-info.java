@@ -1,0 +1,2 @@
+/** Filled by later issues (DESIGN §2). The module builds so that the arrows are enforced from day one. */
+package dev.skiff.metadata;
