@@ -3,7 +3,6 @@ package dev.skiff.log;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.LongPredicate;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.record.internal.MemoryRecords;
@@ -117,6 +116,11 @@ public final class KafkaRecordFormat {
         return null;
     }
 
+    /** Decides whether compaction keeps a keyed record. */
+    interface RecordFilter {
+        boolean keep(ByteBuffer key, long offset, boolean tombstone);
+    }
+
     /** One key and the offset where it is written, for building a compaction map. */
     record KeyedOffset(ByteBuffer key, long offset, boolean tombstone) {}
 
@@ -131,18 +135,18 @@ public final class KafkaRecordFormat {
     }
 
     /**
-     * Rebuilds the batch at {@code pos} keeping only the records whose offsets {@code keep} accepts,
+     * Rebuilds the batch at {@code pos} keeping records without a key and the keyed ones {@code keep} accepts,
      * with their original offsets, timestamps, headers, producer fields, leader epoch, compression
      * and timestamp type. Returns an empty buffer if no record is kept, or the batch itself if all
      * are.
      */
-    static ByteBuffer retain(ByteBuffer buf, int pos, LongPredicate keep) {
+    static ByteBuffer retain(ByteBuffer buf, int pos, RecordFilter keep) {
         MutableRecordBatch batch = batchAt(buf, pos);
         List<Record> kept = new ArrayList<>();
         int total = 0;
         for (Record r : batch) {
             total++;
-            if (keep.test(r.offset())) {
+            if (!r.hasKey() || keep.keep(r.key(), r.offset(), !r.hasValue())) {
                 kept.add(r);
             }
         }

@@ -322,6 +322,29 @@ final class LogSegment implements Closeable {
                 : Optional.of(new LogSlice(logFile(), channel, first, total, firstOffset, next));
     }
 
+    /** Receives whole batches, each at position 0 of a buffer that is reused for the next one. */
+    interface BatchVisitor {
+        void visit(ByteBuffer batch) throws IOException;
+    }
+
+    /** Reads every batch of the segment in order, one at a time, into a reused heap buffer. */
+    void forEachBatch(BatchVisitor visitor) throws IOException {
+        int size = sizeBytes;
+        ByteBuffer header = ByteBuffer.allocate(BatchHeader.HEADER_BYTES);
+        ByteBuffer batch = ByteBuffer.allocate(0);
+        for (int pos = 0; pos < size && readHeader(pos, header); ) {
+            int batchSize = BatchHeader.sizeBytes(header, 0);
+            if (batch.capacity() < batchSize) {
+                batch = ByteBuffer.allocate(batchSize);
+            }
+            batch.clear().limit(batchSize);
+            readFully(batch, pos);
+            batch.flip();
+            visitor.visit(batch);
+            pos += batchSize;
+        }
+    }
+
     /** The first batch whose max timestamp is at least {@code timestampMs}, read into the heap. */
     Optional<ByteBuffer> firstBatchAtOrAfter(long timestampMs) throws IOException {
         if (maxTimestampMs < timestampMs) {
