@@ -45,7 +45,10 @@ public final class Log implements Closeable {
     private volatile long flushedOffset;
     private volatile long lastFlushMs;
     private volatile long unflushedRecords;
+    private volatile long fsyncCount;
     private volatile IOException offlineCause;
+    /** When the active segment was created or opened; segment.ms counts from it if no batch has a timestamp. */
+    private long activeCreatedMs;
 
     Log(
             Path dir,
@@ -66,6 +69,7 @@ public final class Log implements Closeable {
         this.logStartOffset = Math.max(logStartOffset, segments.firstKey());
         this.flushedOffset = logEndOffset;
         this.lastFlushMs = clock.millis();
+        this.activeCreatedMs = lastFlushMs;
     }
 
     /**
@@ -104,6 +108,11 @@ public final class Log implements Closeable {
     /** Every offset below this is fsynced (Kafka's recovery point). */
     public long flushedOffset() {
         return flushedOffset;
+    }
+
+    /** How many fsync rounds ran; with group commit, fewer than the durable appends. */
+    public long fsyncCount() {
+        return fsyncCount;
     }
 
     public LeaderEpochCache leaderEpochCache() {
@@ -165,7 +174,7 @@ public final class Log implements Closeable {
             if (leaderEpoch > epochCache.latestEpoch()) {
                 epochCache.assign(leaderEpoch, first);
             }
-            appendLocked(records, first, next - 1, v.recordCount, now);
+            appendLocked(records, first, next - 1, v.recordCount, maxTs, now);
             info = new AppendInfo(first, next - 1, logAppendTime, maxTs, v.batchCount, records.remaining());
         } finally {
             lock.unlock();
@@ -205,7 +214,7 @@ public final class Log implements Closeable {
                 maxTs = Math.max(maxTs, BatchHeader.maxTimestamp(records, pos));
                 last = BatchHeader.lastOffset(records, pos);
             }
-            appendLocked(records, first, last, v.recordCount, clock.millis());
+            appendLocked(records, first, last, v.recordCount, maxTs, clock.millis());
             info = new AppendInfo(first, last, BatchHeader.NO_TIMESTAMP, maxTs, v.batchCount, records.remaining());
         } finally {
             lock.unlock();
@@ -263,9 +272,10 @@ public final class Log implements Closeable {
         return new Validation(batches, count);
     }
 
-    private void appendLocked(ByteBuffer records, long firstOffset, long lastOffset, long recordCount, long nowMs)
+    private void appendLocked(
+            ByteBuffer records, long firstOffset, long lastOffset, long recordCount, long maxTimestampMs, long nowMs)
             throws IOException {
-        maybeRoll(records.remaining(), firstOffset, lastOffset, nowMs);
+        maybeRoll(records.remaining(), firstOffset, lastOffset, maxTimestampMs, nowMs);
         try {
             segments.lastEntry().getValue().append(records);
         } catch (IOException e) {
@@ -284,13 +294,21 @@ public final class Log implements Closeable {
         }
     }
 
-    private void maybeRoll(int bytes, long firstOffset, long lastOffset, long nowMs) throws IOException {
+    /**
+     * Kafka's roll rules: the segment would outgrow segment.bytes; the incoming records are more
+     * than segment.ms newer than the segment's first batch (or, without timestamps, the segment is
+     * that old); an index is full; or relative offsets would overflow.
+     */
+    private void maybeRoll(int bytes, long firstOffset, long lastOffset, long incomingMaxTimestampMs, long nowMs)
+            throws IOException {
         LogSegment active = segments.lastEntry().getValue();
         LogConfig cfg = config;
+        long waitedMs = active.firstBatchTimestampMs() >= 0
+                ? incomingMaxTimestampMs - active.firstBatchTimestampMs()
+                : nowMs - activeCreatedMs;
         boolean roll = active.sizeBytes() > 0
                 && (active.sizeBytes() + (long) bytes > cfg.segmentBytes()
-                        || (active.firstBatchTimestampMs() >= 0
-                                && nowMs - active.firstBatchTimestampMs() > cfg.segmentMs())
+                        || waitedMs > cfg.segmentMs()
                         || active.indexesFull()
                         || lastOffset - active.baseOffset() > Integer.MAX_VALUE);
         if (roll) {
@@ -317,6 +335,7 @@ public final class Log implements Closeable {
             old.onRolled();
             LogSegment fresh = LogSegment.create(dir, newBaseOffset, config);
             segments.put(newBaseOffset, fresh);
+            activeCreatedMs = clock.millis();
             SegmentFiles.fsyncDirectory(dir);
         } catch (IOException e) {
             throw goOffline(e);
@@ -429,6 +448,7 @@ public final class Log implements Closeable {
                 }
             }
             flushedOffset = Math.max(flushedOffset, target);
+            fsyncCount++;
             unflushedRecords = Math.max(0, unflushedRecords - unflushed);
             lastFlushMs = clock.millis();
         } catch (IOException e) {
