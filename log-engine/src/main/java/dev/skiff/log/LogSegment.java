@@ -223,7 +223,11 @@ final class LogSegment implements Closeable {
         }
         int truncated = end - pos;
         if (truncated > 0) {
-            channel.truncate(pos);
+            try {
+                channel.truncate(pos);
+            } catch (IOException e) {
+                throw withFile("recovery truncation to position " + pos, e);
+            }
         }
         sizeBytes = pos;
         nextOffset = next;
@@ -251,8 +255,12 @@ final class LogSegment implements Closeable {
         int to = batches.limit();
         ByteBuffer src = batches.duplicate();
         long position = start;
-        while (src.hasRemaining()) {
-            position += channel.write(src, position);
+        try {
+            while (src.hasRemaining()) {
+                position += channel.write(src, position);
+            }
+        } catch (IOException e) {
+            throw withFile("append at position " + start, e);
         }
         long last = nextOffset - 1;
         for (int p = from; p < to; ) {
@@ -385,7 +393,11 @@ final class LogSegment implements Closeable {
         long newNext = BatchHeader.baseOffset(header, 0);
         offsetIndex.truncateTo(newNext);
         timeIndex.truncateTo(newNext);
-        channel.truncate(pos);
+        try {
+            channel.truncate(pos);
+        } catch (IOException e) {
+            throw withFile("truncate to position " + pos, e);
+        }
         sizeBytes = pos;
         nextOffset = Math.max(baseOffset, newNext);
         if (pos == 0) {
@@ -410,12 +422,16 @@ final class LogSegment implements Closeable {
 
     /** fdatasync of the log file (the file size is included; the indexes are rebuilt if lost). */
     void flush() throws IOException {
-        channel.force(false);
+        try {
+            channel.force(false);
+        } catch (IOException e) {
+            throw withFile("fsync", e);
+        }
     }
 
     /** Called when a newer segment takes over appends: flush everything and trim the indexes. */
     void onRolled() throws IOException {
-        channel.force(false);
+        flush();
         offsetIndex.trimToEntries();
         timeIndex.trimToEntries();
         offsetIndex.flush();
@@ -455,6 +471,17 @@ final class LogSegment implements Closeable {
                 timeIndex.close();
             }
         }
+    }
+
+    /**
+     * Names the file in an I/O error. A closed channel stays as it is: callers treat it as "the
+     * segment was deleted under us".
+     */
+    private IOException withFile(String action, IOException e) {
+        if (e instanceof java.nio.channels.ClosedChannelException) {
+            return e;
+        }
+        return new IOException(action + " of " + logFile() + " failed: " + e.getMessage(), e);
     }
 
     private boolean readHeader(int pos, ByteBuffer header) throws IOException {
