@@ -1,0 +1,262 @@
+package dev.skiff.broker.replica;
+
+import dev.skiff.log.AppendInfo;
+import dev.skiff.log.Log;
+import dev.skiff.log.LogConfig;
+import dev.skiff.log.LogError;
+import dev.skiff.log.LogException;
+import dev.skiff.log.LogManager;
+import dev.skiff.log.LogReadInfo;
+import dev.skiff.log.TimestampOffset;
+import dev.skiff.log.TopicPartition;
+import dev.skiff.proto.v1.ErrorCode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The partitions this broker hosts, kept in step with the metadata image: creates a log when the
+ * broker becomes a replica, deletes it when the topic goes, and serves produce, fetch and list
+ * offsets for the partitions it leads. Translates log outcomes into protocol error codes.
+ *
+ * <p>Threads: {@link #applyAssignments} runs on the metadata listener's thread (synchronized);
+ * produce, fetch and list offsets run on request threads against the concurrent partition map.
+ */
+public final class ReplicaManager {
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicaManager.class);
+    public static final long EARLIEST_TIMESTAMP = -2L;
+    public static final long LATEST_TIMESTAMP = -1L;
+
+    private final int nodeId;
+    private final List<LogManager> logDirs;
+    private final LogConfig logDefaults;
+    private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
+
+    /** The answer to one partition of a produce request. */
+    public record ProduceOutcome(
+            ErrorCode error, String message, long baseOffset, long logAppendTimeMs, long logStartOffset) {
+        static ProduceOutcome failed(ErrorCode error, String message) {
+            return new ProduceOutcome(error, message, -1, -1, -1);
+        }
+    }
+
+    /** The answer to one partition of a fetch request; {@code records} may be empty. */
+    public record FetchOutcome(
+            ErrorCode error, String message, long highWatermark, long logStartOffset, ByteBuffer records) {
+        static FetchOutcome failed(ErrorCode error, String message) {
+            return new FetchOutcome(error, message, -1, -1, ByteBuffer.allocate(0));
+        }
+    }
+
+    /** The answer to one partition of a list-offsets request. */
+    public record OffsetOutcome(ErrorCode error, String message, long offset, long timestampMs, int leaderEpoch) {}
+
+    public ReplicaManager(int nodeId, List<LogManager> logDirs, LogConfig logDefaults) {
+        this.nodeId = nodeId;
+        this.logDirs = List.copyOf(logDirs);
+        this.logDefaults = logDefaults;
+    }
+
+    public Optional<Partition> partition(TopicPartition tp) {
+        return Optional.ofNullable(partitions.get(tp));
+    }
+
+    public Collection<Partition> partitions() {
+        return List.copyOf(partitions.values());
+    }
+
+    /**
+     * Brings the hosted partitions in line with the image: every assignment naming this broker as a
+     * replica gets a log (created empty if new); partitions no longer assigned here are deleted.
+     */
+    public synchronized void applyAssignments(Collection<PartitionAssignment> assignments) throws IOException {
+        Set<TopicPartition> wanted = new HashSet<>();
+        for (PartitionAssignment a : assignments) {
+            if (!a.replicas().contains(nodeId)) {
+                continue;
+            }
+            wanted.add(a.topicPartition());
+            Partition existing = partitions.get(a.topicPartition());
+            if (existing != null) {
+                existing.log().updateConfig(configFor(a));
+                existing.update(a);
+                continue;
+            }
+            Log log = logDirFor(a.topicPartition()).getOrCreate(a.topicPartition(), a.topicId());
+            log.updateConfig(configFor(a));
+            partitions.put(a.topicPartition(), new Partition(log, nodeId, a));
+            LOG.info("hosting {} (leader {}, epoch {})", a.topicPartition(), a.leader(), a.leaderEpoch());
+        }
+        for (TopicPartition tp : List.copyOf(partitions.keySet())) {
+            if (!wanted.contains(tp)) {
+                partitions.remove(tp);
+                for (LogManager m : logDirs) {
+                    if (m.get(tp).isPresent()) {
+                        m.deleteLog(tp);
+                    }
+                }
+                LOG.info("deleted {}: no longer assigned to this broker", tp);
+            }
+        }
+    }
+
+    private LogConfig configFor(PartitionAssignment a) {
+        try {
+            return logDefaults.with(a.topicConfigs());
+        } catch (IllegalArgumentException e) {
+            LOG.warn(
+                    "topic {} has an invalid config ({}); using the broker defaults",
+                    a.topicPartition().topic(),
+                    e.getMessage());
+            return logDefaults;
+        }
+    }
+
+    private LogManager logDirFor(TopicPartition tp) {
+        for (LogManager m : logDirs) {
+            if (m.get(tp).isPresent()) {
+                return m;
+            }
+        }
+        return logDirs.stream()
+                .min(Comparator.comparingInt(m -> m.logs().size()))
+                .orElseThrow();
+    }
+
+    /** Appends as leader; the caller has checked acks. The buffer is written as is. */
+    public ProduceOutcome produce(TopicPartition tp, ByteBuffer records) {
+        Partition p = partitions.get(tp);
+        if (p == null) {
+            return ProduceOutcome.failed(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "this broker does not host " + tp);
+        }
+        if (!p.isLeader()) {
+            return ProduceOutcome.failed(
+                    ErrorCode.NOT_LEADER_OR_FOLLOWER,
+                    "broker " + nodeId + " is not the leader of " + tp + " (leader "
+                            + p.assignment().leader() + ")");
+        }
+        try {
+            AppendInfo info = p.log().appendAsLeader(records, p.leaderEpoch());
+            p.maybeAdvanceHighWatermark();
+            return new ProduceOutcome(
+                    ErrorCode.NONE,
+                    "",
+                    info.firstOffset(),
+                    info.logAppendTimeMs(),
+                    p.log().logStartOffset());
+        } catch (LogException e) {
+            return ProduceOutcome.failed(errorCode(e.error()), e.getMessage());
+        } catch (IOException e) {
+            LOG.error("append to {} failed", tp, e);
+            return ProduceOutcome.failed(ErrorCode.KAFKA_STORAGE_ERROR, e.getMessage());
+        }
+    }
+
+    /** Reads below the high watermark from a partition this broker leads. */
+    public FetchOutcome fetch(TopicPartition tp, long offset, int maxBytes, boolean minOneBatch, int leaderEpoch) {
+        Partition p = partitions.get(tp);
+        if (p == null) {
+            return FetchOutcome.failed(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "this broker does not host " + tp);
+        }
+        if (!p.isLeader()) {
+            return FetchOutcome.failed(
+                    ErrorCode.NOT_LEADER_OR_FOLLOWER, "broker " + nodeId + " is not the leader of " + tp);
+        }
+        if (leaderEpoch >= 0 && leaderEpoch < p.leaderEpoch()) {
+            return FetchOutcome.failed(
+                    ErrorCode.FENCED_LEADER_EPOCH,
+                    "leader epoch " + leaderEpoch + " of " + tp + " is stale; the current epoch is " + p.leaderEpoch()
+                            + ": refresh metadata");
+        }
+        long hw = p.highWatermark();
+        try {
+            if (offset > hw) {
+                throw new LogException(
+                        LogError.OFFSET_OUT_OF_RANGE,
+                        "offset " + offset + " is beyond the high watermark " + hw + " of " + tp);
+            }
+            LogReadInfo read = p.log().read(offset, maxBytes, hw, minOneBatch);
+            ByteBuffer bytes = read.slice().isPresent() ? read.slice().get().readAll() : ByteBuffer.allocate(0);
+            return new FetchOutcome(ErrorCode.NONE, "", hw, read.logStartOffset(), bytes);
+        } catch (LogException e) {
+            return new FetchOutcome(
+                    errorCode(e.error()), e.getMessage(), hw, p.log().logStartOffset(), ByteBuffer.allocate(0));
+        } catch (IOException e) {
+            LOG.error("read of {} failed", tp, e);
+            return FetchOutcome.failed(ErrorCode.KAFKA_STORAGE_ERROR, e.getMessage());
+        }
+    }
+
+    /** Earliest (-2), latest (-1, the high watermark), or the first record at or after a timestamp. */
+    public OffsetOutcome listOffset(TopicPartition tp, long timestamp) {
+        Partition p = partitions.get(tp);
+        if (p == null) {
+            return new OffsetOutcome(
+                    ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "this broker does not host " + tp, -1, -1, -1);
+        }
+        if (!p.isLeader()) {
+            return new OffsetOutcome(
+                    ErrorCode.NOT_LEADER_OR_FOLLOWER, "broker " + nodeId + " is not the leader of " + tp, -1, -1, -1);
+        }
+        if (timestamp == EARLIEST_TIMESTAMP) {
+            return new OffsetOutcome(ErrorCode.NONE, "", p.log().logStartOffset(), -1, p.leaderEpoch());
+        }
+        if (timestamp == LATEST_TIMESTAMP) {
+            return new OffsetOutcome(ErrorCode.NONE, "", p.highWatermark(), -1, p.leaderEpoch());
+        }
+        if (timestamp < 0) {
+            return new OffsetOutcome(
+                    ErrorCode.INVALID_REQUEST,
+                    "timestamp " + timestamp + " is neither -2 (earliest), -1 (latest) nor a time in ms",
+                    -1,
+                    -1,
+                    -1);
+        }
+        try {
+            Optional<TimestampOffset> hit = p.log().offsetForTimestamp(timestamp);
+            if (hit.isEmpty() || hit.get().offset() >= p.highWatermark()) {
+                return new OffsetOutcome(ErrorCode.NONE, "", -1, -1, p.leaderEpoch());
+            }
+            return new OffsetOutcome(
+                    ErrorCode.NONE, "", hit.get().offset(), hit.get().timestampMs(), p.leaderEpoch());
+        } catch (IOException e) {
+            return new OffsetOutcome(ErrorCode.KAFKA_STORAGE_ERROR, e.getMessage(), -1, -1, -1);
+        }
+    }
+
+    /** Retention and interval flushes for every hosted log; run by the node's scheduler. */
+    public void runLogMaintenance() {
+        for (LogManager m : logDirs) {
+            try {
+                m.deleteOldSegments();
+                for (Log log : m.logs()) {
+                    if (!log.isOffline()) {
+                        log.maybeFlush();
+                    }
+                }
+            } catch (IOException e) {
+                LOG.error("log maintenance in {} failed", m.logDir(), e);
+            }
+        }
+    }
+
+    static ErrorCode errorCode(LogError error) {
+        return switch (error) {
+            case CORRUPT_MESSAGE -> ErrorCode.CORRUPT_MESSAGE;
+            case MESSAGE_TOO_LARGE -> ErrorCode.MESSAGE_TOO_LARGE;
+            case RECORD_LIST_TOO_LARGE -> ErrorCode.RECORD_LIST_TOO_LARGE;
+            case INVALID_RECORD -> ErrorCode.INVALID_RECORD;
+            case INVALID_TIMESTAMP -> ErrorCode.INVALID_TIMESTAMP;
+            case OFFSET_OUT_OF_RANGE -> ErrorCode.OFFSET_OUT_OF_RANGE;
+        };
+    }
+}
