@@ -416,6 +416,7 @@ public final class Log implements Closeable {
 
     /** With the interval policy, fsyncs if {@code flush.ms} has passed since the last fsync. */
     public void maybeFlush() throws IOException {
+        ensureOnline();
         if (unflushedRecords > 0 && clock.millis() - lastFlushMs >= config.flushMs()) {
             flush();
         }
@@ -426,6 +427,7 @@ public final class Log implements Closeable {
      * appended before it started, so appenders queued behind it usually find their work done.
      */
     public void flushUpTo(long offset) throws IOException {
+        ensureOnline();
         if (flushedOffset >= offset) {
             return;
         }

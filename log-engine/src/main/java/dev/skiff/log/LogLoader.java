@@ -58,6 +58,12 @@ public final class LogLoader {
             } else {
                 recovered = loadSegments(dir, config, options, bases, segments);
             }
+            boolean restarted = segments.lastEntry().getValue().nextOffset() < options.logStartOffset();
+            if (restarted) {
+                // Delete-records persisted a start past offsets that a crash then lost (they were not
+                // fsynced yet): nothing below the start may be served, so restart empty there, as Kafka does.
+                restartAt(dir, config, options.logStartOffset(), segments);
+            }
             LogSegment active = segments.lastEntry().getValue();
             active.makeActive(config.segmentIndexBytes());
             if (recovered) {
@@ -66,6 +72,9 @@ public final class LogLoader {
                 }
             }
             LeaderEpochCache epochs = LeaderEpochCache.load(dir);
+            if (restarted) {
+                epochs.clear();
+            }
             epochs.truncateFromEnd(active.nextOffset());
             Log log = new Log(dir, config, clock, segments, epochs, options.logStartOffset());
             epochs.truncateFromStart(log.logStartOffset());
@@ -80,6 +89,17 @@ public final class LogLoader {
             }
             throw e;
         }
+    }
+
+    private static void restartAt(
+            Path dir, LogConfig config, long startOffset, ConcurrentSkipListMap<Long, LogSegment> segments)
+            throws IOException {
+        for (LogSegment s : new ArrayList<>(segments.values())) {
+            segments.remove(s.baseOffset());
+            s.delete();
+        }
+        segments.put(startOffset, LogSegment.create(dir, startOffset, config));
+        SegmentFiles.fsyncDirectory(dir);
     }
 
     /** Returns true if any segment was scanned (its bytes may not have been fsynced yet). */

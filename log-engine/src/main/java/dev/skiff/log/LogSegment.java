@@ -33,6 +33,9 @@ final class LogSegment implements Closeable {
     private long offsetOfMaxTimestamp;
     private long firstBatchTimestampMs = BatchHeader.NO_TIMESTAMP;
     private int bytesSinceLastIndexEntry;
+    /** An index file was missing or corrupt at open and came back empty: only {@link #recover} fixes it. */
+    private boolean indexLost;
+
     private volatile boolean deleted;
 
     private LogSegment(Path dir, long baseOffset, LogConfig config, Path logFile) throws IOException {
@@ -77,7 +80,8 @@ final class LogSegment implements Closeable {
 
     /**
      * Opens an existing segment without reading its batches; call {@link #loadTrustingIndexes} or
-     * {@link #recover} next. A corrupt index file is deleted and comes back empty.
+     * {@link #recover} next. A missing or corrupt index file comes back empty, and {@link
+     * #loadTrustingIndexes} then refuses the segment so that the loader rebuilds it.
      */
     static LogSegment open(Path dir, long baseOffset, LogConfig config) throws IOException {
         return new LogSegment(dir, baseOffset, config, SegmentFiles.log(dir, baseOffset));
@@ -90,9 +94,11 @@ final class LogSegment implements Closeable {
 
     private OffsetIndex openOffsetIndex(LogConfig config) throws IOException {
         Path p = SegmentFiles.index(dir, baseOffset);
+        indexLost |= !Files.exists(p);
         try {
             return new OffsetIndex(p, baseOffset, config.segmentIndexBytes());
         } catch (IndexFile.CorruptIndexException e) {
+            indexLost = true;
             Files.delete(p);
             return new OffsetIndex(p, baseOffset, config.segmentIndexBytes());
         }
@@ -100,9 +106,11 @@ final class LogSegment implements Closeable {
 
     private TimeIndex openTimeIndex(LogConfig config) throws IOException {
         Path p = SegmentFiles.timeIndex(dir, baseOffset);
+        indexLost |= !Files.exists(p);
         try {
             return new TimeIndex(p, baseOffset, config.segmentIndexBytes());
         } catch (IndexFile.CorruptIndexException e) {
+            indexLost = true;
             Files.delete(p);
             return new TimeIndex(p, baseOffset, config.segmentIndexBytes());
         }
@@ -151,6 +159,9 @@ final class LogSegment implements Closeable {
      *     then runs {@link #recover}
      */
     void loadTrustingIndexes() throws IOException {
+        if (indexLost) {
+            throw new IndexFile.CorruptIndexException("an index of " + logFile() + " was missing or corrupt");
+        }
         offsetIndex.sanityCheck(Long.MAX_VALUE, sizeBytes);
         timeIndex.sanityCheck(Long.MAX_VALUE, sizeBytes);
         TimeIndex.Entry lastTime = timeIndex.lastEntry();
@@ -450,7 +461,6 @@ final class LogSegment implements Closeable {
 
     /** Releases the file handles without flushing or trimming, as a crash would leave the files. */
     void abandon() throws IOException {
-        deleted = true;
         channel.close();
     }
 
