@@ -19,8 +19,7 @@ import java.util.TreeMap;
 /**
  * Converts between a {@link MetadataImage} and its {@code MetadataSnapshot}: the whole image as of
  * a Raft entry, in the snapshot format of {@link MetadataVersions#SNAPSHOT_FORMAT_VERSION}. Equal
- * images encode to equal bytes (lists sorted, maps written in key order by protobuf's deterministic
- * serialization is not relied on: maps are only read back into sorted maps).
+ * images encode to equal bytes: lists are sorted and maps are filled in key order.
  */
 public final class MetadataSnapshots {
     private MetadataSnapshots() {}
