@@ -318,6 +318,12 @@ public final class ControllerDecisions {
                     ErrorCode.INVALID_REPLICATION_FACTOR,
                     "Replication factor must be larger than 0, not " + replicationFactor + "."));
         }
+        if (unfencedBrokers == 0) {
+            return Optional.of(refused(
+                    ErrorCode.INVALID_REPLICATION_FACTOR,
+                    "Unable to replicate the partition " + replicationFactor + " time(s): no broker is registered and"
+                            + " unfenced yet. Start a broker, or wait until one has registered, and try again."));
+        }
         if (replicationFactor > unfencedBrokers) {
             return Optional.of(refused(
                     ErrorCode.INVALID_REPLICATION_FACTOR,
