@@ -1,0 +1,94 @@
+package dev.skiff.metadata;
+
+import dev.skiff.proto.metadata.v1.MetadataBatch;
+import dev.skiff.proto.v1.ErrorCode;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A partition leader's request to change the ISR (DESIGN §4, Kafka's AlterPartition), naming the
+ * leader epoch and the partition epoch it saw. The leader shrinks the ISR when a follower lags and
+ * expands it when one has caught up; the controller only checks that the request is current and
+ * that the new ISR is valid, because only the leader knows the followers' offsets.
+ */
+public record IsrChange(
+        Uuid topicId, int index, int leaderId, int leaderEpoch, int partitionEpoch, List<Integer> newIsr) {
+    public IsrChange {
+        Objects.requireNonNull(topicId, "topicId");
+        newIsr = List.copyOf(newIsr);
+    }
+
+    /** The decision; its answer is the partition as it will be once the batch is committed. */
+    static Decision<PartitionState> decide(MetadataImage image, IsrChange request) {
+        Optional<TopicImage> topic = image.topic(request.topicId());
+        Optional<PartitionState> found = topic.flatMap(t -> t.partition(request.index()));
+        if (found.isEmpty()) {
+            return ControllerDecisions.refused(
+                    ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+                    "no partition " + request.index() + " of a topic with id " + request.topicId() + " exists");
+        }
+        PartitionState p = found.get();
+        String where = topic.get().name() + "-" + p.index();
+        Optional<Decision<PartitionState>> stale = checkCurrent(request, p, where);
+        if (stale.isPresent()) {
+            return stale.get();
+        }
+        if (!request.newIsr().contains(p.leader())) {
+            return ControllerDecisions.refused(
+                    ErrorCode.INVALID_REQUEST,
+                    "the new ISR " + request.newIsr() + " of " + where + " leaves out its leader " + p.leader());
+        }
+        if (new HashSet<>(request.newIsr()).size() != request.newIsr().size()
+                || !p.replicas().containsAll(request.newIsr())) {
+            return ControllerDecisions.refused(
+                    ErrorCode.INVALID_REQUEST,
+                    "the new ISR " + request.newIsr() + " of " + where + " is not a set of its replicas "
+                            + p.replicas());
+        }
+        for (int member : request.newIsr()) {
+            if (!p.isr().contains(member)
+                    && image.broker(member).filter(b -> !b.fenced()).isEmpty()) {
+                return ControllerDecisions.refused(
+                        ErrorCode.BROKER_NOT_AVAILABLE,
+                        "broker " + member + " cannot join the ISR of " + where + ": it is fenced or not registered;"
+                                + " it may join once it is unfenced and caught up");
+            }
+        }
+        if (request.newIsr().equals(p.isr())) {
+            return new Decision.Accepted<>(p, MetadataBatch.getDefaultInstance());
+        }
+        PartitionState next = new PartitionState(
+                p.index(), p.replicas(), request.newIsr(), p.leader(), p.leaderEpoch(), p.partitionEpoch() + 1);
+        return ControllerDecisions.checked(
+                image,
+                next,
+                List.of(LeaderElection.change(topic.get(), p, request.newIsr(), p.leader())
+                        .orElseThrow()));
+    }
+
+    private static Optional<Decision<PartitionState>> checkCurrent(IsrChange request, PartitionState p, String where) {
+        if (request.leaderId() != p.leader()) {
+            return Optional.of(ControllerDecisions.refused(
+                    ErrorCode.NOT_LEADER_OR_FOLLOWER,
+                    "broker " + request.leaderId() + " is not the leader of " + where + " (the leader is " + p.leader()
+                            + "): only the leader changes the ISR"));
+        }
+        if (request.leaderEpoch() != p.leaderEpoch()) {
+            return Optional.of(ControllerDecisions.refused(
+                    request.leaderEpoch() < p.leaderEpoch()
+                            ? ErrorCode.FENCED_LEADER_EPOCH
+                            : ErrorCode.UNKNOWN_LEADER_EPOCH,
+                    "the request names leader epoch " + request.leaderEpoch() + " of " + where + ", which is at "
+                            + p.leaderEpoch() + ": refresh metadata"));
+        }
+        if (request.partitionEpoch() != p.partitionEpoch()) {
+            return Optional.of(ControllerDecisions.refused(
+                    ErrorCode.INVALID_UPDATE_VERSION,
+                    "the request names partition epoch " + request.partitionEpoch() + " of " + where + ", which is at "
+                            + p.partitionEpoch() + ": it is stale; refresh metadata and ask again"));
+        }
+        return Optional.empty();
+    }
+}

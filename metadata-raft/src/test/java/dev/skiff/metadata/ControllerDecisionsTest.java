@@ -1,0 +1,297 @@
+package dev.skiff.metadata;
+
+import static dev.skiff.metadata.Fixtures.accepted;
+import static dev.skiff.metadata.Fixtures.applied;
+import static dev.skiff.metadata.Fixtures.cluster;
+import static dev.skiff.metadata.Fixtures.incarnation;
+import static dev.skiff.metadata.Fixtures.refused;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.skiff.proto.metadata.v1.MetadataRecord;
+import dev.skiff.proto.v1.ErrorCode;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ControllerDecisionsTest {
+    private final ControllerDecisions decisions =
+            new ControllerDecisions(ControllerSettings.DEFAULTS, ConfigValidator.ACCEPT_ALL, new Random(42));
+
+    private MetadataImage create(MetadataImage image, String name, int partitions, int replicationFactor) {
+        return applied(
+                image,
+                accepted(decisions.createTopic(image, new NewTopic(name, partitions, replicationFactor)))
+                        .batch());
+    }
+
+    @Test
+    void aTopicIsCreatedWithEveryPartitionLedByItsPreferredLeader() {
+        Decision.Accepted<CreatedTopic> accepted =
+                accepted(decisions.createTopic(cluster(3), new NewTopic("orders", 6, 3, Map.of("retention.ms", "5"))));
+        MetadataImage image = applied(cluster(3), accepted.batch());
+
+        TopicImage topic = image.topic("orders").orElseThrow();
+        assertEquals(new CreatedTopic("orders", topic.id(), 6, 3), accepted.value());
+        assertEquals(Map.of("retention.ms", "5"), topic.configs());
+        for (PartitionState p : topic.partitions()) {
+            assertEquals(3, new HashSet<>(p.replicas()).size());
+            assertEquals(p.replicas(), p.isr());
+            assertEquals(p.preferredLeader(), p.leader());
+            assertEquals(0, p.leaderEpoch());
+        }
+        int[] leaders = new int[4];
+        topic.partitions().forEach(p -> leaders[p.leader()]++);
+        assertEquals(List.of(2, 2, 2), List.of(leaders[1], leaders[2], leaders[3]));
+    }
+
+    @Test
+    void defaultsComeFromTheSettings() {
+        ControllerDecisions withDefaults = new ControllerDecisions(
+                new ControllerSettings(4, 2, 100, false), ConfigValidator.ACCEPT_ALL, new Random(1));
+
+        CreatedTopic created = accepted(withDefaults.createTopic(cluster(3), new NewTopic("t", -1, -1)))
+                .value();
+
+        assertEquals(4, created.partitions());
+        assertEquals(2, created.replicationFactor());
+    }
+
+    @Test
+    void aReplicationFactorAboveTheUnfencedBrokersIsRefusedWithTheFix() {
+        MetadataImage image = applied(cluster(3), MetadataRecords.fenceBroker(3, incarnation(3)));
+
+        Decision.Refused<CreatedTopic> refused = refused(decisions.createTopic(image, new NewTopic("t", 1, 3)));
+
+        assertEquals(ErrorCode.INVALID_REPLICATION_FACTOR, refused.error());
+        assertTrue(refused.message().contains("only 2 broker(s) are registered and unfenced"), refused.message());
+        assertTrue(refused.message().contains("at most 2"), refused.message());
+    }
+
+    @Test
+    void badCountsNamesAndConfigsAreRefused() {
+        MetadataImage image = create(cluster(1), "a.b", 1, 1);
+        assertEquals(
+                ErrorCode.INVALID_PARTITIONS,
+                refused(decisions.createTopic(image, new NewTopic("t", 0, 1))).error());
+        assertEquals(
+                ErrorCode.INVALID_REPLICATION_FACTOR,
+                refused(decisions.createTopic(image, new NewTopic("t", 1, 0))).error());
+        assertEquals(
+                ErrorCode.INVALID_TOPIC_EXCEPTION,
+                refused(decisions.createTopic(image, new NewTopic("..", 1, 1))).error());
+        assertEquals(
+                ErrorCode.TOPIC_ALREADY_EXISTS,
+                refused(decisions.createTopic(image, new NewTopic("a.b", 1, 1))).error());
+        Decision.Refused<CreatedTopic> collision = refused(decisions.createTopic(image, new NewTopic("a_b", 1, 1)));
+        assertEquals(ErrorCode.INVALID_TOPIC_EXCEPTION, collision.error());
+        assertTrue(collision.message().contains("collides with existing topic: a.b"), collision.message());
+
+        ControllerDecisions strict = new ControllerDecisions(
+                ControllerSettings.DEFAULTS,
+                (resource, configs) ->
+                        configs.containsKey("bogus") ? Optional.of("unknown key bogus") : Optional.empty(),
+                new Random(1));
+        Decision.Refused<CreatedTopic> badConfig =
+                refused(strict.createTopic(image, new NewTopic("t", 1, 1, Map.of("bogus", "1"))));
+        assertEquals(ErrorCode.INVALID_CONFIG, badConfig.error());
+        assertTrue(badConfig.message().contains("unknown key bogus"), badConfig.message());
+    }
+
+    @Test
+    void severalTopicsInOneRequestSeeEachOther() {
+        List<Decision<CreatedTopic>> results = decisions.createTopics(
+                cluster(2), List.of(new NewTopic("x", 1, 1), new NewTopic("x", 1, 1), new NewTopic("y", 1, 2)));
+
+        assertTrue(results.get(0).isAccepted());
+        assertEquals(ErrorCode.TOPIC_ALREADY_EXISTS, refused(results.get(1)).error());
+        assertTrue(results.get(2).isAccepted());
+    }
+
+    @Test
+    void replicasSpreadOverRacks() {
+        List<MetadataRecord> records = new ArrayList<>();
+        String[] racks = {"a", "a", "b", "b", "c", "c"};
+        for (int id = 1; id <= 6; id++) {
+            records.add(Fixtures.register(id, racks[id - 1]));
+            records.add(Fixtures.unfence(id));
+        }
+        MetadataImage image = create(applied(MetadataImage.EMPTY, MetadataRecords.batch(records)), "t", 12, 3);
+
+        for (PartitionState p : image.topic("t").orElseThrow().partitions()) {
+            Set<String> used = new HashSet<>();
+            p.replicas().forEach(r -> used.add(racks[r - 1]));
+            assertEquals(3, used.size(), () -> "partition " + p + " does not span three racks");
+        }
+    }
+
+    @Test
+    void partitionsOnlyGrow() {
+        MetadataImage image = create(cluster(3), "t", 2, 2);
+
+        Decision.Refused<Integer> shrink = refused(decisions.createPartitions(image, "t", 2));
+        assertEquals(ErrorCode.INVALID_PARTITIONS, shrink.error());
+
+        MetadataImage grown = applied(
+                image, accepted(decisions.createPartitions(image, "t", 5)).batch());
+        assertEquals(5, grown.topic("t").orElseThrow().partitionCount());
+        assertEquals(2, grown.partition("t", 4).orElseThrow().replicas().size());
+        assertEquals(
+                ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+                refused(decisions.createPartitions(image, "nope", 3)).error());
+    }
+
+    @Test
+    void deleteRemovesTheTopic() {
+        MetadataImage image = create(cluster(1), "t", 1, 1);
+        Uuid id = image.topic("t").orElseThrow().id();
+
+        Decision.Accepted<Uuid> deleted = accepted(decisions.deleteTopic(image, "t"));
+
+        assertEquals(id, deleted.value());
+        assertTrue(applied(image, deleted.batch()).topic("t").isEmpty());
+        assertEquals(
+                ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+                refused(decisions.deleteTopic(image, "t2")).error());
+    }
+
+    @Test
+    void alterConfigsSetsAndDeletesKeysAndSkipsNoOps() {
+        MetadataImage image = create(cluster(1), "t", 1, 1);
+        ConfigResource topic = ConfigResource.topic("t");
+
+        Decision.Accepted<Map<String, String>> set = accepted(decisions.alterConfigs(
+                image, topic, List.of(ConfigOp.set("retention.ms", "1"), ConfigOp.set("segment.bytes", "2000"))));
+        MetadataImage after = applied(image, set.batch());
+        assertEquals(Map.of("retention.ms", "1", "segment.bytes", "2000"), after.configs(topic));
+
+        Decision.Accepted<Map<String, String>> mixed = accepted(decisions.alterConfigs(
+                after, topic, List.of(ConfigOp.set("retention.ms", "1"), ConfigOp.delete("segment.bytes"))));
+        assertEquals(1, mixed.batch().getRecordsCount());
+        assertEquals(Map.of("retention.ms", "1"), mixed.value());
+
+        assertTrue(accepted(decisions.alterConfigs(after, topic, List.of(ConfigOp.delete("absent"))))
+                .changesNothing());
+        assertEquals(
+                ErrorCode.INVALID_REQUEST,
+                refused(decisions.alterConfigs(after, topic, List.of(ConfigOp.set("a", "1"), ConfigOp.delete("a"))))
+                        .error());
+        assertEquals(
+                ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+                refused(decisions.alterConfigs(after, ConfigResource.topic("x"), List.of(ConfigOp.set("a", "1"))))
+                        .error());
+    }
+
+    @Test
+    void fencingMovesLeadershipToALiveIsrMemberAndKeepsTheLastMember() {
+        MetadataImage image = create(create(cluster(3), "rf3", 3, 3), "rf1", 3, 1);
+
+        MetadataImage fenced =
+                applied(image, accepted(decisions.fenceBroker(image, 1)).batch());
+
+        assertTrue(fenced.broker(1).orElseThrow().fenced());
+        for (PartitionState p : fenced.topic("rf3").orElseThrow().partitions()) {
+            assertFalse(p.isr().contains(1), p::toString);
+            assertTrue(p.hasLeader());
+            assertTrue(p.leader() != 1);
+        }
+        for (PartitionState p : fenced.topic("rf1").orElseThrow().partitions()) {
+            if (p.replicas().equals(List.of(1))) {
+                assertEquals(List.of(1), p.isr());
+                assertEquals(PartitionState.NO_LEADER, p.leader());
+                assertEquals(1, p.leaderEpoch());
+            }
+        }
+
+        MetadataImage back = applied(
+                fenced,
+                accepted(decisions.unfenceBroker(fenced, 1, incarnation(1))).batch());
+        for (PartitionState p : back.topic("rf1").orElseThrow().partitions()) {
+            assertTrue(p.hasLeader(), p::toString);
+        }
+    }
+
+    @Test
+    void uncleanElectionPicksALiveReplicaOutsideTheIsrOnlyWhenAllowed() {
+        MetadataImage image = create(cluster(2), "t", 1, 2);
+        PartitionState p = image.partition("t", 0).orElseThrow();
+        int leader = p.leader();
+        int follower = p.replicas().get(1);
+        Uuid id = image.topic("t").orElseThrow().id();
+        var shrink = MetadataRecords.partitionChangeOf(id, 0, 0).setIsr(MetadataRecords.brokerIds(List.of(leader)));
+        image = applied(image, MetadataRecords.partitionChange(shrink));
+
+        PartitionState clean = applied(
+                        image, accepted(decisions.fenceBroker(image, leader)).batch())
+                .partition("t", 0)
+                .orElseThrow();
+        assertEquals(PartitionState.NO_LEADER, clean.leader());
+
+        ControllerDecisions unclean = new ControllerDecisions(
+                new ControllerSettings(1, 1, 100, true), ConfigValidator.ACCEPT_ALL, new Random(1));
+        PartitionState dirty = applied(
+                        image, accepted(unclean.fenceBroker(image, leader)).batch())
+                .partition("t", 0)
+                .orElseThrow();
+        assertEquals(follower, dirty.leader());
+        assertEquals(List.of(follower), dirty.isr());
+    }
+
+    @Test
+    void aRestartedBrokerLosesItsLeadershipsWhenItRegistersAgain() {
+        MetadataImage image = create(cluster(2), "t", 2, 2);
+
+        Decision.Accepted<BrokerRegistration> again =
+                accepted(decisions.registerBroker(image, 1, new Uuid(5, 5), Fixtures.endpoints(1), Optional.empty()));
+        MetadataImage after = applied(image, again.batch());
+
+        assertTrue(again.value().fenced());
+        after.topic("t").orElseThrow().partitions().forEach(p -> assertEquals(2, p.leader()));
+        assertTrue(accepted(decisions.registerBroker(image, 1, incarnation(1), Fixtures.endpoints(1), Optional.empty()))
+                .changesNothing());
+    }
+
+    @Test
+    void unregisteringMovesLeadershipFirst() {
+        MetadataImage image = create(cluster(2), "t", 2, 2);
+
+        MetadataImage after =
+                applied(image, accepted(decisions.unregisterBroker(image, 1)).batch());
+
+        assertTrue(after.broker(1).isEmpty());
+        after.topic("t").orElseThrow().partitions().forEach(p -> assertEquals(List.of(2), p.isr()));
+    }
+
+    @Test
+    void isrChangesComeFromTheCurrentLeaderWithCurrentEpochs() {
+        MetadataImage image = create(cluster(3), "t", 1, 3);
+        PartitionState p = image.partition("t", 0).orElseThrow();
+        Uuid id = image.topic("t").orElseThrow().id();
+        List<Integer> shrunk = List.of(p.leader());
+
+        Decision.Accepted<PartitionState> ok =
+                accepted(decisions.alterPartition(image, new IsrChange(id, 0, p.leader(), 0, 0, shrunk)));
+        MetadataImage after = applied(image, ok.batch());
+        assertEquals(ok.value(), after.partition("t", 0).orElseThrow());
+
+        int other = p.replicas().get(1);
+        assertEquals(
+                ErrorCode.NOT_LEADER_OR_FOLLOWER,
+                refused(decisions.alterPartition(after, new IsrChange(id, 0, other, 0, 1, shrunk)))
+                        .error());
+        assertEquals(
+                ErrorCode.INVALID_UPDATE_VERSION,
+                refused(decisions.alterPartition(after, new IsrChange(id, 0, p.leader(), 0, 0, p.replicas())))
+                        .error());
+        assertEquals(
+                ErrorCode.INVALID_REQUEST,
+                refused(decisions.alterPartition(after, new IsrChange(id, 0, p.leader(), 0, 1, List.of(other))))
+                        .error());
+    }
+}
