@@ -111,7 +111,7 @@ public final class ReplicaManager {
 
     private LogConfig configFor(PartitionAssignment a) {
         try {
-            return logDefaults.with(a.topicConfigs());
+            return dev.skiff.broker.controller.TopicConfigs.logConfig(logDefaults, a.topicConfigs());
         } catch (IllegalArgumentException e) {
             LOG.warn(
                     "topic {} has an invalid config ({}); using the broker defaults",

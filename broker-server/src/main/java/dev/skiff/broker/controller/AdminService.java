@@ -1,0 +1,318 @@
+package dev.skiff.broker.controller;
+
+import dev.skiff.broker.config.ServerKeys;
+import dev.skiff.log.LogConfig;
+import dev.skiff.metadata.ConfigOp;
+import dev.skiff.metadata.ConfigResource;
+import dev.skiff.metadata.ControllerDecisions;
+import dev.skiff.metadata.CreatedTopic;
+import dev.skiff.metadata.Decision;
+import dev.skiff.metadata.MetadataImage;
+import dev.skiff.metadata.NewTopic;
+import dev.skiff.metadata.TopicImage;
+import dev.skiff.proto.v1.AdminGrpc;
+import dev.skiff.proto.v1.AlterConfigsRequest;
+import dev.skiff.proto.v1.AlterConfigsResource;
+import dev.skiff.proto.v1.AlterConfigsResponse;
+import dev.skiff.proto.v1.AlterConfigsResult;
+import dev.skiff.proto.v1.AlterOp;
+import dev.skiff.proto.v1.AlterableConfig;
+import dev.skiff.proto.v1.ConfigEntry;
+import dev.skiff.proto.v1.ConfigSource;
+import dev.skiff.proto.v1.CreatableTopic;
+import dev.skiff.proto.v1.CreatableTopicResult;
+import dev.skiff.proto.v1.CreatePartitionsRequest;
+import dev.skiff.proto.v1.CreatePartitionsResponse;
+import dev.skiff.proto.v1.CreateTopicsRequest;
+import dev.skiff.proto.v1.CreateTopicsResponse;
+import dev.skiff.proto.v1.DeleteTopicsRequest;
+import dev.skiff.proto.v1.DeleteTopicsResponse;
+import dev.skiff.proto.v1.DescribeClusterRequest;
+import dev.skiff.proto.v1.DescribeClusterResponse;
+import dev.skiff.proto.v1.DescribeConfigsRequest;
+import dev.skiff.proto.v1.DescribeConfigsResponse;
+import dev.skiff.proto.v1.DescribeConfigsResult;
+import dev.skiff.proto.v1.DescribeTopicsRequest;
+import dev.skiff.proto.v1.DescribeTopicsResponse;
+import dev.skiff.proto.v1.ErrorCode;
+import dev.skiff.proto.v1.ListTopicsRequest;
+import dev.skiff.proto.v1.ListTopicsResponse;
+import dev.skiff.proto.v1.PartitionCountUpdate;
+import dev.skiff.proto.v1.QuorumVoter;
+import dev.skiff.proto.v1.ResourceType;
+import dev.skiff.proto.v1.TopicDescription;
+import dev.skiff.proto.v1.TopicResult;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Topic, partition, config and cluster administration over gRPC. Changes are decided by {@link
+ * ControllerDecisions} on the current image and committed through the quorum; reads come from the
+ * local image. Every refusal carries Kafka's error code and a message naming the problem.
+ */
+public final class AdminService extends AdminGrpc.AdminImplBase {
+    static final Duration TIMEOUT_DEFAULT = Duration.ofSeconds(30);
+
+    private final ControllerClient controller;
+    private final ControllerDecisions decisions;
+    private final LogConfig logDefaults;
+    private final Map<String, String> staticBrokerConfigs;
+    private final int nodeId;
+    private final Supplier<List<QuorumVoter>> voters;
+    private final Supplier<Integer> controllerId;
+
+    public AdminService(
+            ControllerClient controller,
+            ControllerDecisions decisions,
+            LogConfig logDefaults,
+            Map<String, String> staticBrokerConfigs,
+            int nodeId,
+            Supplier<List<QuorumVoter>> voters,
+            Supplier<Integer> controllerId) {
+        this.controller = controller;
+        this.decisions = decisions;
+        this.logDefaults = logDefaults;
+        this.staticBrokerConfigs = Map.copyOf(staticBrokerConfigs);
+        this.nodeId = nodeId;
+        this.voters = voters;
+        this.controllerId = controllerId;
+    }
+
+    @Override
+    public void createTopics(CreateTopicsRequest request, StreamObserver<CreateTopicsResponse> out) {
+        CreateTopicsResponse.Builder response = CreateTopicsResponse.newBuilder();
+        Duration timeout = timeout(request.getTimeoutMs());
+        for (CreatableTopic t : request.getTopicsList()) {
+            NewTopic nt;
+            try {
+                nt = new NewTopic(t.getName(), t.getNumPartitions(), t.getReplicationFactor(), t.getConfigsMap());
+            } catch (IllegalArgumentException e) {
+                response.addTopics(CreatableTopicResult.newBuilder()
+                        .setName(t.getName())
+                        .setError(ErrorCode.INVALID_REQUEST)
+                        .setErrorMessage(e.getMessage()));
+                continue;
+            }
+            Function<MetadataImage, Decision<CreatedTopic>> decide = image -> decisions.createTopic(image, nt);
+            Decision<CreatedTopic> d =
+                    request.getValidateOnly() ? decide.apply(controller.image()) : controller.run(decide, timeout);
+            CreatableTopicResult.Builder r = CreatableTopicResult.newBuilder().setName(t.getName());
+            if (d instanceof Decision.Accepted<CreatedTopic> a) {
+                r.setTopicId(
+                                request.getValidateOnly()
+                                        ? ""
+                                        : a.value().topicId().toString())
+                        .setNumPartitions(a.value().partitions())
+                        .setReplicationFactor(a.value().replicationFactor());
+            } else {
+                Decision.Refused<CreatedTopic> no = (Decision.Refused<CreatedTopic>) d;
+                r.setError(no.error()).setErrorMessage(no.message());
+            }
+            response.addTopics(r);
+        }
+        answer(out, response.build());
+    }
+
+    @Override
+    public void deleteTopics(DeleteTopicsRequest request, StreamObserver<DeleteTopicsResponse> out) {
+        DeleteTopicsResponse.Builder response = DeleteTopicsResponse.newBuilder();
+        for (String name : request.getNamesList()) {
+            Decision<?> d =
+                    controller.run(image -> decisions.deleteTopic(image, name), timeout(request.getTimeoutMs()));
+            response.addTopics(result(name, d));
+        }
+        answer(out, response.build());
+    }
+
+    @Override
+    public void listTopics(ListTopicsRequest request, StreamObserver<ListTopicsResponse> out) {
+        ListTopicsResponse.Builder response = ListTopicsResponse.newBuilder();
+        for (TopicImage t : controller.image().topicsByName().values()) {
+            if (request.getIncludeInternal() || !t.isInternal()) {
+                response.addNames(t.name());
+            }
+        }
+        answer(out, response.build());
+    }
+
+    @Override
+    public void describeTopics(DescribeTopicsRequest request, StreamObserver<DescribeTopicsResponse> out) {
+        MetadataImage image = controller.image();
+        DescribeTopicsResponse.Builder response = DescribeTopicsResponse.newBuilder();
+        List<String> names = request.getNamesCount() == 0
+                ? new ArrayList<>(image.topicsByName().keySet())
+                : request.getNamesList();
+        for (String name : names) {
+            Optional<TopicImage> t = image.topic(name);
+            response.addTopics(
+                    t.isPresent()
+                            ? ClusterView.describe(t.get())
+                            : TopicDescription.newBuilder()
+                                    .setName(name)
+                                    .setError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
+                                    .setErrorMessage("Topic '" + name + "' does not exist.")
+                                    .build());
+        }
+        answer(out, response.build());
+    }
+
+    @Override
+    public void createPartitions(CreatePartitionsRequest request, StreamObserver<CreatePartitionsResponse> out) {
+        CreatePartitionsResponse.Builder response = CreatePartitionsResponse.newBuilder();
+        for (PartitionCountUpdate u : request.getTopicsList()) {
+            Function<MetadataImage, Decision<Integer>> decide =
+                    image -> decisions.createPartitions(image, u.getName(), u.getCount());
+            Decision<?> d = request.getValidateOnly()
+                    ? decide.apply(controller.image())
+                    : controller.run(decide, TIMEOUT_DEFAULT);
+            response.addTopics(result(u.getName(), d));
+        }
+        answer(out, response.build());
+    }
+
+    @Override
+    public void describeCluster(DescribeClusterRequest request, StreamObserver<DescribeClusterResponse> out) {
+        MetadataImage image = controller.image();
+        answer(
+                out,
+                DescribeClusterResponse.newBuilder()
+                        .setClusterId(image.clusterId().orElse(""))
+                        .setControllerId(controllerId.get())
+                        .addAllBrokers(ClusterView.liveBrokers(image))
+                        .addAllVoters(voters.get())
+                        .build());
+    }
+
+    @Override
+    public void describeConfigs(DescribeConfigsRequest request, StreamObserver<DescribeConfigsResponse> out) {
+        MetadataImage image = controller.image();
+        DescribeConfigsResponse.Builder response = DescribeConfigsResponse.newBuilder();
+        for (dev.skiff.proto.v1.ConfigResource res : request.getResourcesList()) {
+            DescribeConfigsResult.Builder r = DescribeConfigsResult.newBuilder().setResource(res);
+            if (res.getType() == ResourceType.TOPIC) {
+                Optional<TopicImage> t = image.topic(res.getName());
+                if (t.isEmpty()) {
+                    r.setError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
+                            .setErrorMessage("Topic '" + res.getName() + "' does not exist.");
+                } else {
+                    topicEntries(t.get().configs(), r);
+                }
+            } else if (res.getType() == ResourceType.BROKER) {
+                if (!res.getName().equals(Integer.toString(nodeId))
+                        && !res.getName().isEmpty()) {
+                    r.setError(ErrorCode.INVALID_REQUEST)
+                            .setErrorMessage("broker " + res.getName()
+                                    + " cannot be described through node " + nodeId + "; ask that broker, or use "
+                                    + nodeId);
+                } else {
+                    brokerEntries(r);
+                }
+            } else {
+                r.setError(ErrorCode.INVALID_REQUEST).setErrorMessage("resource type must be TOPIC or BROKER");
+            }
+            response.addResults(r);
+        }
+        answer(out, response.build());
+    }
+
+    private void topicEntries(Map<String, String> overrides, DescribeConfigsResult.Builder r) {
+        Map<String, String> effective = new java.util.TreeMap<>(
+                TopicConfigs.logConfig(logDefaults, overrides).toMap());
+        effective.putIfAbsent(TopicConfigs.MIN_INSYNC_REPLICAS, staticOrDefault(ServerKeys.MIN_INSYNC_REPLICAS));
+        effective.putIfAbsent(
+                TopicConfigs.UNCLEAN_LEADER_ELECTION_ENABLE,
+                staticOrDefault(ServerKeys.UNCLEAN_LEADER_ELECTION_ENABLE));
+        effective.putAll(overrides);
+        for (Map.Entry<String, String> e : effective.entrySet()) {
+            r.addEntries(ConfigEntry.newBuilder()
+                    .setName(e.getKey())
+                    .setValue(e.getValue())
+                    .setSource(
+                            overrides.containsKey(e.getKey())
+                                    ? ConfigSource.DYNAMIC_TOPIC_CONFIG
+                                    : ConfigSource.DEFAULT_CONFIG));
+        }
+    }
+
+    private void brokerEntries(DescribeConfigsResult.Builder r) {
+        for (ServerKeys.Key k : ServerKeys.all().values()) {
+            boolean set = staticBrokerConfigs.containsKey(k.name());
+            r.addEntries(ConfigEntry.newBuilder()
+                    .setName(k.name())
+                    .setValue(staticOrDefault(k.name()))
+                    .setSource(set ? ConfigSource.STATIC_BROKER_CONFIG : ConfigSource.DEFAULT_CONFIG)
+                    .setReadOnly(true));
+        }
+    }
+
+    private String staticOrDefault(String key) {
+        return staticBrokerConfigs.getOrDefault(key, ServerKeys.all().get(key).defaultValue());
+    }
+
+    @Override
+    public void alterConfigs(AlterConfigsRequest request, StreamObserver<AlterConfigsResponse> out) {
+        AlterConfigsResponse.Builder response = AlterConfigsResponse.newBuilder();
+        for (AlterConfigsResource res : request.getResourcesList()) {
+            AlterConfigsResult.Builder r = AlterConfigsResult.newBuilder().setResource(res.getResource());
+            Optional<ConfigResource> resource = resource(res.getResource());
+            if (resource.isEmpty()) {
+                response.addResults(
+                        r.setError(ErrorCode.INVALID_REQUEST).setErrorMessage("resource type must be TOPIC or BROKER"));
+                continue;
+            }
+            List<ConfigOp> ops = new ArrayList<>();
+            for (AlterableConfig c : res.getConfigsList()) {
+                ops.add(
+                        c.getOp() == AlterOp.DELETE
+                                ? ConfigOp.delete(c.getName())
+                                : ConfigOp.set(c.getName(), c.getValue()));
+            }
+            Function<MetadataImage, Decision<Map<String, String>>> decide =
+                    image -> decisions.alterConfigs(image, resource.get(), ops);
+            Decision<?> d = request.getValidateOnly()
+                    ? decide.apply(controller.image())
+                    : controller.run(decide, TIMEOUT_DEFAULT);
+            if (d instanceof Decision.Refused<?> no) {
+                r.setError(no.error()).setErrorMessage(no.message());
+            }
+            response.addResults(r);
+        }
+        answer(out, response.build());
+    }
+
+    private Optional<ConfigResource> resource(dev.skiff.proto.v1.ConfigResource res) {
+        if (res.getType() == ResourceType.TOPIC) {
+            return Optional.of(ConfigResource.topic(res.getName()));
+        }
+        if (res.getType() == ResourceType.BROKER) {
+            return Optional.of(
+                    res.getName().isEmpty()
+                            ? ConfigResource.brokerDefault()
+                            : new ConfigResource(ConfigResource.Type.BROKER, res.getName()));
+        }
+        return Optional.empty();
+    }
+
+    private static TopicResult result(String name, Decision<?> d) {
+        TopicResult.Builder r = TopicResult.newBuilder().setName(name);
+        if (d instanceof Decision.Refused<?> no) {
+            r.setError(no.error()).setErrorMessage(no.message());
+        }
+        return r.build();
+    }
+
+    private static Duration timeout(int timeoutMs) {
+        return timeoutMs <= 0 ? TIMEOUT_DEFAULT : Duration.ofMillis(Math.min(timeoutMs, 300_000));
+    }
+
+    private static <T> void answer(StreamObserver<T> out, T response) {
+        out.onNext(response);
+        out.onCompleted();
+    }
+}

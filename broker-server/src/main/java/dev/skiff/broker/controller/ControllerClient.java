@@ -1,0 +1,70 @@
+package dev.skiff.broker.controller;
+
+import dev.skiff.metadata.ApplyResult;
+import dev.skiff.metadata.Decision;
+import dev.skiff.metadata.MetadataImage;
+import dev.skiff.proto.v1.ErrorCode;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+/**
+ * Runs a controller decision against the current image and commits it. If the image moved on and
+ * the committed batch is rejected as stale, decides again on the new image (a bounded number of
+ * times). Blocks the calling request thread for at most the timeout.
+ */
+public final class ControllerClient {
+    static final int ATTEMPTS_MAX = 5;
+
+    private final MetadataChannel channel;
+    private final Clock clock;
+
+    public ControllerClient(MetadataChannel channel, Clock clock) {
+        this.channel = channel;
+        this.clock = clock;
+    }
+
+    public MetadataImage image() {
+        return channel.image();
+    }
+
+    /** Decides and, unless refused or a no-op, commits; the answer says which. */
+    public <T> Decision<T> run(Function<MetadataImage, Decision<T>> decide, Duration timeout) {
+        long deadlineMs = clock.millis() + timeout.toMillis();
+        Decision<T> last = null;
+        for (int attempt = 0; attempt < ATTEMPTS_MAX; attempt++) {
+            Decision<T> d = decide.apply(channel.image());
+            if (!(d instanceof Decision.Accepted<T> accepted) || accepted.changesNothing()) {
+                return d;
+            }
+            ApplyResult result;
+            try {
+                long leftMs = Math.max(1, deadlineMs - clock.millis());
+                result = channel.submit(accepted.batch()).get(leftMs, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                return new Decision.Refused<>(
+                        ErrorCode.REQUEST_TIMED_OUT,
+                        "the controller did not commit the change" + " within " + timeout.toMillis()
+                                + " ms; it may still happen: check before retrying");
+            } catch (ExecutionException e) {
+                return new Decision.Refused<>(
+                        ErrorCode.NOT_CONTROLLER,
+                        "no active controller could commit the change ("
+                                + e.getCause().getMessage() + "); retry shortly");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new Decision.Refused<>(
+                        ErrorCode.REQUEST_TIMED_OUT, "interrupted while waiting for the controller");
+            }
+            if (result instanceof ApplyResult.Applied) {
+                return accepted;
+            }
+            ApplyResult.Rejected rejected = (ApplyResult.Rejected) result;
+            last = new Decision.Refused<>(rejected.error(), rejected.message());
+        }
+        return last;
+    }
+}
