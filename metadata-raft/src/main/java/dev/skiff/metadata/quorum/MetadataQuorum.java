@@ -1,0 +1,349 @@
+package dev.skiff.metadata.quorum;
+
+import dev.skiff.metadata.MetadataImage;
+import dev.skiff.proto.metadata.v1.BatchOutcome;
+import dev.skiff.proto.metadata.v1.MetadataBatch;
+import dev.skiff.proto.v1.ErrorCode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.IntConsumer;
+import org.apache.ratis.RaftConfigKeys;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
+import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
+import org.apache.ratis.protocol.exceptions.NotLeaderException;
+import org.apache.ratis.protocol.exceptions.StateMachineException;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.rpc.SupportedRpcType;
+import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's member of the controller quorum (DESIGN §4): a Ratis server voting in the metadata
+ * group, a Ratis client that submits batches to whichever voter leads, and the metadata image the
+ * node applies from the log. The Ratis leader is the active controller.
+ *
+ * <p>Lifecycle: the constructor only builds values; {@link #start} opens the storage, recovers
+ * (latest snapshot, then the log after it) and starts Ratis' threads; {@link #close} stops the
+ * client, then the server. The image, the leader and the listeners may be used from any thread.
+ */
+public final class MetadataQuorum implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MetadataQuorum.class);
+
+    private final QuorumConfig config;
+    private final RaftGroup group;
+    private final RaftPeerId selfId;
+    private final MetadataStateMachine stateMachine = new MetadataStateMachine();
+    private volatile RaftServer server;
+    private volatile RaftClient client;
+    private boolean closed;
+
+    public MetadataQuorum(QuorumConfig config) {
+        this.config = config;
+        List<RaftPeer> peers = config.voters().stream()
+                .map(v -> RaftPeer.newBuilder()
+                        .setId(peerId(v.nodeId()))
+                        .setAddress(v.address())
+                        .build())
+                .toList();
+        this.group = RaftGroup.valueOf(RaftGroupId.valueOf(config.groupUuid()), peers);
+        this.selfId = peerId(config.nodeId());
+    }
+
+    /**
+     * Starts the Raft server on this node's voter address and storage, recovering what is stored
+     * there, and the client. Returns once the server runs; the first leader is elected shortly
+     * after (see {@link #isLeader}, {@link #leaderId}). Add listeners before, to see the image
+     * loaded from a snapshot.
+     */
+    public synchronized void start() throws IOException {
+        if (closed || server != null) {
+            throw new IllegalStateException("the metadata quorum of node " + config.nodeId() + " was already started");
+        }
+        Files.createDirectories(config.storageDir());
+        RaftProperties properties = properties(config);
+        RaftServer newServer = RaftServer.newBuilder()
+                .setServerId(selfId)
+                .setGroup(group)
+                .setStateMachine(stateMachine)
+                .setProperties(properties)
+                .setOption(RaftStorage.StartupOption.RECOVER)
+                .build();
+        newServer.start();
+        server = newServer;
+        client = RaftClient.newBuilder()
+                .setProperties(properties)
+                .setRaftGroup(group)
+                .setClientId(ClientId.randomId())
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                        config.submitAttemptsMax(), millis(config.electionTimeoutMin())))
+                .build();
+        LOG.info(
+                "node {} joined the metadata quorum {} (voters {}, storage {})",
+                config.nodeId(),
+                group.getGroupId(),
+                config.voters(),
+                config.storageDir());
+    }
+
+    /**
+     * Submits a batch to the active controller, which commits it to the log; every node then
+     * applies it. The future never completes exceptionally: see {@link SubmitResult}. It completes
+     * on a Ratis thread; attach real work with an {@code *Async} method.
+     */
+    public CompletableFuture<SubmitResult> submit(MetadataBatch batch) {
+        RaftClient current = client;
+        if (current == null) {
+            return CompletableFuture.completedFuture(new SubmitResult.Failed(
+                    ErrorCode.NOT_CONTROLLER, "the metadata quorum of node " + config.nodeId() + " is not running"));
+        }
+        byte[] bytes = batch.toByteArray();
+        Optional<SubmitResult.Failed> problem = BatchAdmission.problem(batch, bytes.length);
+        if (problem.isPresent()) {
+            return CompletableFuture.completedFuture(problem.get());
+        }
+        return current.async()
+                .send(Message.valueOf(ByteString.copyFrom(bytes)))
+                .handle((reply, error) -> error != null ? failure(error) : result(reply));
+    }
+
+    /** The latest image this node has applied, with the Raft index it reflects. */
+    public AppliedImage appliedImage() {
+        return stateMachine.applied();
+    }
+
+    public MetadataImage image() {
+        return stateMachine.applied().image();
+    }
+
+    /** Completes once this node's image has applied Raft entry {@code index} (e.g. a committed batch). */
+    public CompletableFuture<AppliedImage> awaitApplied(long index) {
+        return stateMachine.awaitApplied(index);
+    }
+
+    /** Called with every new image (see {@link ImageListener} for the thread rules). */
+    public void addImageListener(ImageListener listener) {
+        stateMachine.addImageListener(listener);
+    }
+
+    /** Called with the node id of each new leader, or -1 when there is none, on a Ratis thread. */
+    public void addLeaderListener(IntConsumer listener) {
+        stateMachine.addLeaderListener(listener);
+    }
+
+    /**
+     * Whether this node is the active controller: the Raft leader, and ready (it has committed an
+     * entry of its term, so its image holds everything committed before it).
+     */
+    public boolean isLeader() {
+        return divisionInfo().map(i -> i.isLeader() && i.isLeaderReady()).orElse(false);
+    }
+
+    /** The node id of the current Raft leader as this node knows it, if any. */
+    public OptionalInt leaderId() {
+        Optional<RaftPeerId> leader = divisionInfo().map(DivisionInfo::getLeaderId);
+        return leader.isPresent() ? OptionalInt.of(nodeIdOf(leader.get())) : OptionalInt.empty();
+    }
+
+    /** The current Raft term as this node knows it; 0 before the server runs. */
+    public long currentTerm() {
+        return divisionInfo().map(DivisionInfo::getCurrentTerm).orElse(0L);
+    }
+
+    public int nodeId() {
+        return config.nodeId();
+    }
+
+    public List<QuorumVoter> voters() {
+        return config.voters();
+    }
+
+    /**
+     * Takes a snapshot of this node's image now, whatever the threshold, and returns the Raft index
+     * it holds. Blocks up to the request timeout.
+     */
+    public long takeSnapshot() throws IOException {
+        RaftClient current = client;
+        if (current == null) {
+            throw new IllegalStateException("the metadata quorum of node " + config.nodeId() + " is not running");
+        }
+        RaftClientReply reply = current.getSnapshotManagementApi(selfId)
+                .create(true, config.requestTimeout().toMillis());
+        if (!reply.isSuccess()) {
+            throw new IOException(
+                    "node " + config.nodeId() + " could not take a metadata snapshot", reply.getException());
+        }
+        return reply.getLogIndex();
+    }
+
+    /** Stops the client, then the server (reverse order of start). Waiters on the image fail. */
+    @Override
+    public synchronized void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        IOException failure = null;
+        RaftClient currentClient = client;
+        client = null;
+        if (currentClient != null) {
+            try {
+                currentClient.close();
+            } catch (IOException e) {
+                failure = e;
+            }
+        }
+        RaftServer currentServer = server;
+        if (currentServer != null) {
+            try {
+                currentServer.close();
+            } catch (IOException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        stateMachine.failWaiters("the metadata quorum of node " + config.nodeId() + " is closed");
+        LOG.info("node {} left the metadata quorum {}", config.nodeId(), group.getGroupId());
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    static RaftPeerId peerId(int nodeId) {
+        return RaftPeerId.valueOf(Integer.toString(nodeId));
+    }
+
+    static int nodeIdOf(RaftPeerId peerId) {
+        if (peerId == null) {
+            return -1;
+        }
+        try {
+            return Integer.parseInt(peerId.toString());
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("Raft peer '" + peerId + "' is not a skiff node id", e);
+        }
+    }
+
+    private Optional<DivisionInfo> divisionInfo() {
+        RaftServer current = server;
+        if (current == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(current.getDivision(group.getGroupId()).getInfo());
+        } catch (IOException e) {
+            // The group is not (or no longer) served: the server is starting or closing.
+            LOG.debug("node {} has no division of {}: {}", config.nodeId(), group.getGroupId(), e.toString());
+            return Optional.empty();
+        }
+    }
+
+    private static SubmitResult result(RaftClientReply reply) {
+        if (!reply.isSuccess()) {
+            return failure(reply.getException());
+        }
+        BatchOutcome outcome;
+        try {
+            outcome = BatchOutcome.parseFrom(reply.getMessage().getContent().toByteArray());
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            return new SubmitResult.Failed(
+                    ErrorCode.UNKNOWN_SERVER_ERROR, "the controller's answer cannot be decoded: " + e.getMessage());
+        }
+        if (outcome.getError() == ErrorCode.NONE) {
+            return new SubmitResult.Committed(reply.getLogIndex());
+        }
+        return new SubmitResult.Rejected(
+                reply.getLogIndex(), outcome.getRecordIndex(), outcome.getError(), outcome.getErrorMessage());
+    }
+
+    private static SubmitResult failure(Throwable error) {
+        Throwable cause = error;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof StateMachineException refused) {
+            return refusedBeforeAppend(refused);
+        }
+        if (cause instanceof AlreadyClosedException) {
+            return new SubmitResult.Failed(
+                    ErrorCode.NOT_CONTROLLER, "the metadata quorum is closed: " + cause.getMessage());
+        }
+        if (cause instanceof NotLeaderException || cause instanceof LeaderNotReadyException) {
+            return new SubmitResult.Failed(ErrorCode.NOT_CONTROLLER, "no active controller: " + cause.getMessage());
+        }
+        return new SubmitResult.Failed(
+                ErrorCode.REQUEST_TIMED_OUT,
+                "no active controller committed the batch in time (" + cause + "); it may still be committed");
+    }
+
+    /** The leader's startTransaction refused the batch; its message starts with the error code. */
+    private static SubmitResult refusedBeforeAppend(StateMachineException refused) {
+        String message = String.valueOf(refused.getMessage());
+        for (ErrorCode code : List.of(ErrorCode.UNSUPPORTED_VERSION, ErrorCode.INVALID_REQUEST)) {
+            int at = message.indexOf(code.name() + ": ");
+            if (at >= 0) {
+                return new SubmitResult.Failed(
+                        code, message.substring(at + code.name().length() + 2));
+            }
+        }
+        return new SubmitResult.Failed(ErrorCode.UNKNOWN_SERVER_ERROR, message);
+    }
+
+    static RaftProperties properties(QuorumConfig config) {
+        RaftProperties properties = new RaftProperties();
+        RaftConfigKeys.Rpc.setType(properties, SupportedRpcType.GRPC);
+        RaftServerConfigKeys.setStorageDir(
+                properties, List.of(config.storageDir().toFile()));
+        GrpcConfigKeys.Server.setHost(properties, config.self().host());
+        GrpcConfigKeys.Server.setPort(properties, config.self().port());
+        RaftServerConfigKeys.Rpc.setTimeoutMin(properties, millis(config.electionTimeoutMin()));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(properties, millis(config.electionTimeoutMax()));
+        // The first election after a start need not wait a whole timeout: nobody can have led yet
+        // in this process, and a single voter should lead within a fraction of a second.
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(
+                properties, millis(config.electionTimeoutMin().dividedBy(3)));
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(
+                properties, millis(config.electionTimeoutMin().multipliedBy(2).dividedBy(3)));
+        RaftServerConfigKeys.Rpc.setRequestTimeout(properties, millis(config.requestTimeout()));
+        RaftClientConfigKeys.Rpc.setRequestTimeout(properties, millis(config.requestTimeout()));
+        boolean autoSnapshots = config.snapshotThresholdEntries() > 0;
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, autoSnapshots);
+        if (autoSnapshots) {
+            RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(properties, config.snapshotThresholdEntries());
+        }
+        RaftServerConfigKeys.Snapshot.setRetentionFileNum(properties, 2);
+        RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf("8MB"));
+        RaftServerConfigKeys.Log.setPreallocatedSize(properties, SizeInBytes.valueOf("1MB"));
+        return properties;
+    }
+
+    private static TimeDuration millis(Duration duration) {
+        return TimeDuration.valueOf(duration.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+}

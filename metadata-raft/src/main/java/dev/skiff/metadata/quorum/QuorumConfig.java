@@ -1,0 +1,131 @@
+package dev.skiff.metadata.quorum;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * How a node joins the controller quorum.
+ *
+ * @param nodeId this node's {@code node.id}; must be one of the voters
+ * @param voters {@code controller.quorum.voters}, see {@link QuorumVoter#parseVoters}; this node
+ *     binds the Raft server to its own entry's host and port
+ * @param storageDir {@code metadata.log.dir}: the Raft log and snapshots live below it
+ * @param clusterId the cluster id of {@code meta.properties}; the Raft group id is derived from it,
+ *     so nodes of different clusters can never form one group
+ * @param snapshotThresholdEntries take a snapshot every this many applied entries; 0 turns
+ *     automatic snapshots off (then {@link MetadataQuorum#takeSnapshot} still works)
+ * @param electionTimeoutMin a follower that hears no leader for a random time between the
+ *     minimum and the maximum starts an election
+ * @param electionTimeoutMax see {@code electionTimeoutMin}
+ * @param requestTimeout how long one attempt to reach the leader may take
+ * @param submitAttemptsMax attempts per submitted batch (the leader may change between them)
+ */
+public record QuorumConfig(
+        int nodeId,
+        List<QuorumVoter> voters,
+        Path storageDir,
+        String clusterId,
+        long snapshotThresholdEntries,
+        Duration electionTimeoutMin,
+        Duration electionTimeoutMax,
+        Duration requestTimeout,
+        int submitAttemptsMax) {
+    public static final long DEFAULT_SNAPSHOT_THRESHOLD_ENTRIES = 10_000;
+
+    public QuorumConfig {
+        voters = List.copyOf(voters);
+        Objects.requireNonNull(storageDir, "storageDir");
+        Objects.requireNonNull(clusterId, "clusterId");
+        if (clusterId.isEmpty()) {
+            throw new IllegalArgumentException("the cluster id must not be empty");
+        }
+        if (voters.stream().noneMatch(v -> v.nodeId() == nodeId)) {
+            throw new IllegalArgumentException("node " + nodeId + " is not among the voters of "
+                    + QuorumVoter.VOTERS_KEY + " (" + voters + "): add it, or run it with process.roles=broker"
+                    + " once broker-only nodes follow the quorum (not supported yet)");
+        }
+        if (snapshotThresholdEntries < 0) {
+            throw new IllegalArgumentException("the snapshot threshold must be 0 (off) or more");
+        }
+        if (electionTimeoutMin.isNegative()
+                || electionTimeoutMin.isZero()
+                || electionTimeoutMax.compareTo(electionTimeoutMin) <= 0) {
+            throw new IllegalArgumentException("election timeouts must satisfy 0 < min < max, not "
+                    + electionTimeoutMin.toMillis() + " ms and " + electionTimeoutMax.toMillis() + " ms");
+        }
+        if (requestTimeout.isNegative() || requestTimeout.isZero() || submitAttemptsMax < 1) {
+            throw new IllegalArgumentException("the request timeout and the submit attempts must be positive");
+        }
+    }
+
+    /**
+     * A config with defaults tuned for quick local elections: elections after 300-600 ms without a
+     * leader (a single voter leads well within a second of starting), 3 s per request, 10 attempts,
+     * a snapshot every {@value #DEFAULT_SNAPSHOT_THRESHOLD_ENTRIES} entries.
+     */
+    public static QuorumConfig of(int nodeId, List<QuorumVoter> voters, Path storageDir, String clusterId) {
+        return new QuorumConfig(
+                nodeId,
+                voters,
+                storageDir,
+                clusterId,
+                DEFAULT_SNAPSHOT_THRESHOLD_ENTRIES,
+                Duration.ofMillis(300),
+                Duration.ofMillis(600),
+                Duration.ofSeconds(3),
+                10);
+    }
+
+    public QuorumConfig withSnapshotThresholdEntries(long entries) {
+        return new QuorumConfig(
+                nodeId,
+                voters,
+                storageDir,
+                clusterId,
+                entries,
+                electionTimeoutMin,
+                electionTimeoutMax,
+                requestTimeout,
+                submitAttemptsMax);
+    }
+
+    public QuorumConfig withElectionTimeout(Duration min, Duration max) {
+        return new QuorumConfig(
+                nodeId,
+                voters,
+                storageDir,
+                clusterId,
+                snapshotThresholdEntries,
+                min,
+                max,
+                requestTimeout,
+                submitAttemptsMax);
+    }
+
+    public QuorumConfig withRequestTimeout(Duration timeout, int attemptsMax) {
+        return new QuorumConfig(
+                nodeId,
+                voters,
+                storageDir,
+                clusterId,
+                snapshotThresholdEntries,
+                electionTimeoutMin,
+                electionTimeoutMax,
+                timeout,
+                attemptsMax);
+    }
+
+    /** This node's own voter entry. */
+    public QuorumVoter self() {
+        return voters.stream().filter(v -> v.nodeId() == nodeId).findFirst().orElseThrow();
+    }
+
+    /** The Raft group id: a name-based UUID of the cluster id, the same on every node of the cluster. */
+    public UUID groupUuid() {
+        return UUID.nameUUIDFromBytes(("skiff-metadata:" + clusterId).getBytes(StandardCharsets.UTF_8));
+    }
+}

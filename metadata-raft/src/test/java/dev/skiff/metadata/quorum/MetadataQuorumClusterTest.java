@@ -1,0 +1,152 @@
+package dev.skiff.metadata.quorum;
+
+import static dev.skiff.metadata.quorum.QuorumTestSupport.WAIT;
+import static dev.skiff.metadata.quorum.QuorumTestSupport.bootstrap;
+import static dev.skiff.metadata.quorum.QuorumTestSupport.commit;
+import static dev.skiff.metadata.quorum.QuorumTestSupport.createTopic;
+import static dev.skiff.metadata.quorum.QuorumTestSupport.submit;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import dev.skiff.metadata.ConfigValidator;
+import dev.skiff.metadata.ControllerDecisions;
+import dev.skiff.metadata.ControllerSettings;
+import dev.skiff.metadata.Decision;
+import dev.skiff.metadata.MetadataImage;
+import dev.skiff.metadata.MetadataRecords;
+import dev.skiff.metadata.NewTopic;
+import dev.skiff.metadata.TopicImage;
+import dev.skiff.proto.metadata.v1.MetadataRecord;
+import dev.skiff.proto.v1.ErrorCode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Three voters on 127.0.0.1-3 with real Ratis: one leader, one image everywhere, leader loss. */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class MetadataQuorumClusterTest {
+    @TempDir
+    Path dir;
+
+    private final List<MetadataQuorum> nodes = new ArrayList<>();
+    private List<QuorumVoter> voters;
+
+    private MetadataQuorum startNode(int nodeId) throws IOException {
+        MetadataQuorum quorum = new MetadataQuorum(QuorumTestSupport.config(nodeId, voters, dir));
+        nodes.add(quorum);
+        quorum.start();
+        return quorum;
+    }
+
+    private List<MetadataQuorum> startCluster() throws IOException {
+        voters = QuorumTestSupport.voters(3);
+        List<MetadataQuorum> started = new ArrayList<>();
+        for (QuorumVoter voter : voters) {
+            started.add(startNode(voter.nodeId()));
+        }
+        return started;
+    }
+
+    @AfterEach
+    void closeAll() throws IOException {
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            nodes.get(i).close();
+        }
+    }
+
+    /** Waits until exactly one of {@code running} is the ready leader and all name it; returns it. */
+    private static MetadataQuorum awaitOneLeader(List<MetadataQuorum> running) {
+        await().atMost(WAIT).until(() -> {
+            List<MetadataQuorum> leaders =
+                    running.stream().filter(MetadataQuorum::isLeader).toList();
+            return leaders.size() == 1
+                    && running.stream().allMatch(q -> q.leaderId()
+                            .equals(java.util.OptionalInt.of(leaders.get(0).nodeId())));
+        });
+        return running.stream().filter(MetadataQuorum::isLeader).findFirst().orElseThrow();
+    }
+
+    private static void awaitConverged(List<MetadataQuorum> running, MetadataImage expected) {
+        await().atMost(WAIT)
+                .until(() -> running.stream().allMatch(q -> q.image().equals(expected)));
+    }
+
+    @Test
+    void threeVotersElectOneLeaderAndEveryVoterConvergesOnTheSameImage() throws Exception {
+        List<MetadataQuorum> cluster = startCluster();
+        MetadataQuorum leader = awaitOneLeader(cluster);
+        MetadataQuorum follower =
+                cluster.stream().filter(q -> q != leader).findFirst().orElseThrow();
+
+        // A follower's submissions reach the leader through Ratis' client.
+        bootstrap(follower, 3);
+        createTopic(follower, leader.image(), new NewTopic("orders", 6, 3), 1);
+        ControllerDecisions decisions =
+                new ControllerDecisions(ControllerSettings.DEFAULTS, ConfigValidator.ACCEPT_ALL, new Random(2));
+        Decision.Accepted<?> fence =
+                assertInstanceOf(Decision.Accepted.class, decisions.fenceBroker(leader.image(), 2));
+        SubmitResult.Committed last = commit(leader, fence.batch());
+
+        MetadataImage expected = leader.awaitApplied(last.index())
+                .get(WAIT.toSeconds(), TimeUnit.SECONDS)
+                .image();
+        awaitConverged(cluster, expected);
+        for (MetadataQuorum node : cluster) {
+            await().atMost(WAIT).until(() -> node.appliedImage().index() >= last.index());
+        }
+        TopicImage orders = expected.topic("orders").orElseThrow();
+        orders.partitions().forEach(p -> assertNotEquals(2, p.leader()));
+    }
+
+    @Test
+    void aStaleChangeIsRejectedOnEveryVoterAlike() throws Exception {
+        List<MetadataQuorum> cluster = startCluster();
+        MetadataQuorum leader = awaitOneLeader(cluster);
+        bootstrap(leader, 3);
+        createTopic(leader, leader.image(), new NewTopic("t", 1, 3), 1);
+        TopicImage topic = leader.image().topic("t").orElseThrow();
+        MetadataRecord shrink = MetadataRecords.partitionChange(MetadataRecords.partitionChangeOf(topic.id(), 0, 0)
+                .setIsr(MetadataRecords.brokerIds(
+                        List.of(topic.partitions().get(0).leader()))));
+        commit(leader, MetadataRecords.batch(shrink));
+
+        SubmitResult.Rejected stale =
+                assertInstanceOf(SubmitResult.Rejected.class, submit(cluster.get(2), MetadataRecords.batch(shrink)));
+
+        assertEquals(ErrorCode.INVALID_UPDATE_VERSION, stale.error());
+        for (MetadataQuorum node : cluster) {
+            await().atMost(WAIT).until(() -> node.appliedImage().index() >= stale.index());
+        }
+        awaitConverged(cluster, leader.image());
+        assertEquals(1, leader.image().partition("t", 0).orElseThrow().partitionEpoch());
+    }
+
+    @Test
+    void theQuorumSurvivesLosingItsLeaderAndTheOldLeaderCatchesUp() throws Exception {
+        List<MetadataQuorum> cluster = startCluster();
+        MetadataQuorum first = awaitOneLeader(cluster);
+        bootstrap(first, 3);
+        createTopic(first, first.image(), new NewTopic("before", 2, 3), 1);
+
+        first.close();
+        List<MetadataQuorum> rest = cluster.stream().filter(q -> q != first).toList();
+        MetadataQuorum second = awaitOneLeader(rest);
+        assertNotEquals(first.nodeId(), second.nodeId());
+        createTopic(second, second.image(), new NewTopic("after", 1, 2), 2);
+
+        MetadataQuorum restarted = startNode(first.nodeId());
+        List<MetadataQuorum> all = new ArrayList<>(rest);
+        all.add(restarted);
+        awaitConverged(all, second.image());
+        assertEquals(2, restarted.image().topics().size());
+    }
+}
