@@ -1,8 +1,9 @@
 package dev.skiff.broker.controller;
 
-import dev.skiff.metadata.ApplyResult;
 import dev.skiff.metadata.Decision;
 import dev.skiff.metadata.MetadataImage;
+import dev.skiff.metadata.quorum.MetadataQuorum;
+import dev.skiff.metadata.quorum.SubmitResult;
 import dev.skiff.proto.v1.ErrorCode;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,10 +20,10 @@ import java.util.function.Function;
 public final class ControllerClient {
     static final int ATTEMPTS_MAX = 5;
 
-    private final MetadataChannel channel;
+    private final MetadataQuorum channel;
     private final Clock clock;
 
-    public ControllerClient(MetadataChannel channel, Clock clock) {
+    public ControllerClient(MetadataQuorum channel, Clock clock) {
         this.channel = channel;
         this.clock = clock;
     }
@@ -40,10 +41,17 @@ public final class ControllerClient {
             if (!(d instanceof Decision.Accepted<T> accepted) || accepted.changesNothing()) {
                 return d;
             }
-            ApplyResult result;
+            SubmitResult result;
             try {
                 long leftMs = Math.max(1, deadlineMs - clock.millis());
                 result = channel.submit(accepted.batch()).get(leftMs, TimeUnit.MILLISECONDS);
+                if (result instanceof SubmitResult.Committed committed) {
+                    // Answer only once this node's image holds the change, so the caller's next
+                    // read through this node sees it.
+                    channel.awaitApplied(committed.index())
+                            .get(Math.max(1, deadlineMs - clock.millis()), TimeUnit.MILLISECONDS);
+                    return accepted;
+                }
             } catch (TimeoutException e) {
                 return new Decision.Refused<>(
                         ErrorCode.REQUEST_TIMED_OUT,
@@ -59,10 +67,10 @@ public final class ControllerClient {
                 return new Decision.Refused<>(
                         ErrorCode.REQUEST_TIMED_OUT, "interrupted while waiting for the controller");
             }
-            if (result instanceof ApplyResult.Applied) {
-                return accepted;
+            if (result instanceof SubmitResult.Failed failed) {
+                return new Decision.Refused<>(failed.error(), failed.message());
             }
-            ApplyResult.Rejected rejected = (ApplyResult.Rejected) result;
+            SubmitResult.Rejected rejected = (SubmitResult.Rejected) result;
             last = new Decision.Refused<>(rejected.error(), rejected.message());
         }
         return last;

@@ -233,18 +233,28 @@ public final class ReplicaManager {
         }
     }
 
-    /** Retention and interval flushes for every hosted log; run by the node's scheduler. */
-    public void runLogMaintenance() {
+    /** Retention for every hosted log; run by the node's scheduler every log.retention.check.interval.ms. */
+    public void runRetention() {
         for (LogManager m : logDirs) {
             try {
                 m.deleteOldSegments();
-                for (Log log : m.logs()) {
+            } catch (IOException e) {
+                LOG.error("retention in {} failed", m.logDir(), e);
+            }
+        }
+    }
+
+    /** Flushes of logs with the interval policy whose flush.ms has passed; run every second. */
+    public void runIntervalFlushes() {
+        for (LogManager m : logDirs) {
+            for (Log log : m.logs()) {
+                try {
                     if (!log.isOffline()) {
                         log.maybeFlush();
                     }
+                } catch (IOException e) {
+                    LOG.error("flush of {} failed; the log is offline", log.topicPartition(), e);
                 }
-            } catch (IOException e) {
-                LOG.error("log maintenance in {} failed", m.logDir(), e);
             }
         }
     }

@@ -1,0 +1,325 @@
+package dev.skiff.broker.node;
+
+import dev.skiff.broker.config.Endpoint;
+import dev.skiff.broker.config.ServerConfig;
+import dev.skiff.broker.config.Voter;
+import dev.skiff.broker.controller.AdminService;
+import dev.skiff.broker.controller.ClusterView;
+import dev.skiff.broker.controller.ControllerClient;
+import dev.skiff.broker.controller.TopicConfigs;
+import dev.skiff.broker.replica.PartitionAssignment;
+import dev.skiff.broker.replica.ReplicaManager;
+import dev.skiff.broker.rpc.BrokerService;
+import dev.skiff.broker.storage.MetaProperties;
+import dev.skiff.log.LogManager;
+import dev.skiff.log.TopicPartition;
+import dev.skiff.metadata.ControllerDecisions;
+import dev.skiff.metadata.ControllerSettings;
+import dev.skiff.metadata.Decision;
+import dev.skiff.metadata.MetadataImage;
+import dev.skiff.metadata.NewTopic;
+import dev.skiff.metadata.PartitionState;
+import dev.skiff.metadata.TopicImage;
+import dev.skiff.metadata.Uuid;
+import dev.skiff.metadata.quorum.MetadataQuorum;
+import dev.skiff.metadata.quorum.QuorumConfig;
+import dev.skiff.metadata.quorum.QuorumVoter;
+import dev.skiff.proto.v1.MetadataRequest;
+import dev.skiff.proto.v1.MetadataResponse;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.ProtoReflectionService;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One skiff node, the composition root: data directories and their identity, the partition logs,
+ * the metadata quorum, the replica manager kept in step with the metadata image, and the gRPC
+ * server. {@link #start} returns once the broker is registered, unfenced and serving; {@link
+ * #close} stops everything in reverse order and leaves the logs cleanly shut down.
+ */
+public final class SkiffNode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SkiffNode.class);
+    static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+
+    private final ServerConfig config;
+    private final Clock clock;
+    private final List<LogManager> logManagers = new ArrayList<>();
+    private final ExecutorService publisher =
+            Executors.newSingleThreadExecutor(ThreadRunner.named("metadata-publisher", true));
+    private final ScheduledExecutorService scheduler =
+            Executors.newScheduledThreadPool(2, ThreadRunner.named("scheduler", true));
+    private final Uuid incarnationId = Uuid.random(new SecureRandom());
+    private MetadataQuorum quorum;
+    private ReplicaManager replicas;
+    private ControllerClient controller;
+    private ControllerDecisions decisions;
+    private Server grpc;
+    private boolean closed;
+
+    private SkiffNode(ServerConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /** Starts a node and returns once it serves; on failure, everything started is closed again. */
+    public static SkiffNode start(ServerConfig config, Map<String, String> staticProps, Clock clock)
+            throws IOException {
+        SkiffNode node = new SkiffNode(config, clock);
+        try {
+            node.startAll(staticProps);
+            return node;
+        } catch (IOException | RuntimeException e) {
+            node.close();
+            throw e;
+        }
+    }
+
+    private void startAll(Map<String, String> staticProps) throws IOException {
+        String clusterId = clusterIdOfDirs();
+        List<Path> dirs = new ArrayList<>(config.logDirs());
+        dirs.add(config.metadataLogDir());
+        for (Path dir : dirs) {
+            MetaProperties.ensure(dir, clusterId, config.nodeId());
+        }
+        for (Path dir : config.logDirs()) {
+            logManagers.add(LogManager.open(dir, topic -> config.logDefaults(), clock));
+        }
+        replicas = new ReplicaManager(config.nodeId(), logManagers, config.logDefaults());
+        quorum = new MetadataQuorum(QuorumConfig.of(config.nodeId(), voters(), config.metadataLogDir(), clusterId));
+        quorum.addImageListener((previous, current) -> publisher.execute(() -> publish(current.image())));
+        CompletableFuture<Integer> leaderKnown = new CompletableFuture<>();
+        quorum.addLeaderListener(id -> {
+            if (id >= 0) {
+                leaderKnown.complete(id);
+            }
+        });
+        quorum.start();
+        if (quorum.leaderId().isEmpty()) {
+            await(leaderKnown, "a controller quorum leader to be elected among " + config.quorumVoters());
+        }
+        controller = new ControllerClient(quorum, clock);
+        decisions = new ControllerDecisions(
+                new ControllerSettings(
+                        config.numPartitions(),
+                        config.defaultReplicationFactor(),
+                        10_000,
+                        config.uncleanLeaderElectionEnable()),
+                TopicConfigs.validator(config.logDefaults()),
+                new SecureRandom());
+        commit(image -> decisions.initializeCluster(image, clusterId), "set the cluster id");
+        String imageCluster = quorum.image().clusterId().orElse(clusterId);
+        if (!imageCluster.equals(clusterId)) {
+            throw new IOException("the metadata quorum belongs to cluster " + imageCluster + " but " + config.logDirs()
+                    + " to " + clusterId + "; point log.dirs and metadata.log.dir at the same cluster's data");
+        }
+        registerAndUnfence();
+        publish(quorum.image());
+        startGrpc(staticProps);
+        scheduler.scheduleWithFixedDelay(
+                replicas::runRetention,
+                config.logRetentionCheckIntervalMs(),
+                config.logRetentionCheckIntervalMs(),
+                TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(replicas::runIntervalFlushes, 1, 1, TimeUnit.SECONDS);
+    }
+
+    private String clusterIdOfDirs() throws IOException {
+        List<Path> dirs = new ArrayList<>(config.logDirs());
+        dirs.add(config.metadataLogDir());
+        String found = null;
+        for (Path dir : dirs) {
+            Optional<MetaProperties> meta = MetaProperties.readIfPresent(dir);
+            if (meta.isPresent() && found != null && !found.equals(meta.get().clusterId())) {
+                throw new IOException(dir + " belongs to cluster " + meta.get().clusterId() + " but another data "
+                        + "directory to " + found + "; every directory of a node must belong to one cluster");
+            }
+            found = meta.map(MetaProperties::clusterId).orElse(found);
+        }
+        return found != null ? found : Uuid.random(new SecureRandom()).toString();
+    }
+
+    private List<QuorumVoter> voters() {
+        List<QuorumVoter> out = new ArrayList<>();
+        for (Voter v : config.quorumVoters()) {
+            out.add(new QuorumVoter(
+                    v.nodeId(), v.endpoint().host(), v.endpoint().port()));
+        }
+        return out;
+    }
+
+    private void registerAndUnfence() throws IOException {
+        Endpoint advertised = config.advertisedClientListener();
+        List<dev.skiff.metadata.Endpoint> endpoints = List.of(
+                new dev.skiff.metadata.Endpoint(ServerConfig.CLIENT_LISTENER, advertised.host(), advertised.port()));
+        commit(
+                image -> decisions.registerBroker(image, config.nodeId(), incarnationId, endpoints, Optional.empty()),
+                "register this broker");
+        // A single node has nothing to catch up on; replication (a later issue) unfences a broker
+        // only once its logs have caught up.
+        commit(image -> decisions.unfenceBroker(image, config.nodeId(), incarnationId), "unfence this broker");
+    }
+
+    private <T> void commit(java.util.function.Function<MetadataImage, Decision<T>> decide, String what)
+            throws IOException {
+        Decision<T> d = controller.run(decide, STARTUP_TIMEOUT);
+        if (d instanceof Decision.Refused<T> no) {
+            throw new IOException("could not " + what + ": " + no.error() + ": " + no.message());
+        }
+    }
+
+    /** Brings the hosted partitions in line with a new image; runs on the publisher thread. */
+    private void publish(MetadataImage image) {
+        List<PartitionAssignment> assignments = new ArrayList<>();
+        for (TopicImage t : image.topics()) {
+            for (PartitionState p : t.partitions()) {
+                assignments.add(new PartitionAssignment(
+                        new TopicPartition(t.name(), p.index()),
+                        t.id().toString(),
+                        p.leader(),
+                        p.leaderEpoch(),
+                        p.replicas(),
+                        p.isr(),
+                        t.configs()));
+            }
+        }
+        try {
+            replicas.applyAssignments(assignments);
+        } catch (IOException e) {
+            LOG.error("could not apply metadata to the local logs", e);
+        }
+    }
+
+    private void startGrpc(Map<String, String> staticProps) throws IOException {
+        BrokerService broker = new BrokerService(replicas, scheduler, this::metadata);
+        AdminService admin = new AdminService(
+                controller,
+                decisions,
+                config.logDefaults(),
+                staticProps,
+                config.nodeId(),
+                this::quorumVoters,
+                () -> quorum.leaderId().orElse(-1));
+        Endpoint listen = config.clientListener();
+        grpc = NettyServerBuilder.forAddress(new InetSocketAddress(listen.host(), listen.port()))
+                .addService(broker)
+                .addService(admin)
+                .addService(ProtoReflectionService.newInstance())
+                .maxInboundMessageSize(config.logDefaults().maxMessageBytes() * 2 + 1024 * 1024)
+                .build();
+        try {
+            grpc.start();
+        } catch (IOException e) {
+            throw new IOException(
+                    "cannot listen for clients on " + listen + " (" + e.getMessage()
+                            + "); is another process using it? Change listeners in server.properties",
+                    e);
+        }
+    }
+
+    private List<dev.skiff.proto.v1.QuorumVoter> quorumVoters() {
+        int leader = quorum.leaderId().orElse(-1);
+        List<dev.skiff.proto.v1.QuorumVoter> out = new ArrayList<>();
+        for (Voter v : config.quorumVoters()) {
+            out.add(dev.skiff.proto.v1.QuorumVoter.newBuilder()
+                    .setNodeId(v.nodeId())
+                    .setHost(v.endpoint().host())
+                    .setPort(v.endpoint().port())
+                    .setIsLeader(v.nodeId() == leader)
+                    .build());
+        }
+        return out;
+    }
+
+    private MetadataResponse metadata(MetadataRequest request) {
+        if (request.getAllowAutoTopicCreation() && config.autoCreateTopicsEnable()) {
+            for (String name : request.getTopicsList()) {
+                if (quorum.image().topic(name).isEmpty()) {
+                    Decision<?> d = controller.run(
+                            image -> decisions.createTopic(
+                                    image, new NewTopic(name, NewTopic.DEFAULT, NewTopic.DEFAULT)),
+                            Duration.ofSeconds(10));
+                    if (d instanceof Decision.Refused<?> no) {
+                        LOG.info("did not auto-create topic {}: {}", name, no.message());
+                    }
+                }
+            }
+        }
+        return ClusterView.metadata(quorum.image(), quorum.leaderId().orElse(-1), request.getTopicsList());
+    }
+
+    /** The line printed when the node serves. */
+    String readyLine(long startedMs) {
+        String controllerPart = config.isController() ? ", controller " + config.controllerListener() : "";
+        return "skiff node " + config.nodeId() + " ready in " + (clock.millis() - startedMs) + " ms (clients "
+                + config.advertisedClientListener() + controllerPart + ")";
+    }
+
+    private static <T> T await(CompletableFuture<T> f, String what) throws IOException {
+        try {
+            return f.get(STARTUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new IOException("gave up after " + STARTUP_TIMEOUT.toSeconds() + " s waiting for " + what, e);
+        } catch (ExecutionException e) {
+            throw new IOException(
+                    "failed waiting for " + what + ": " + e.getCause().getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted waiting for " + what, e);
+        }
+    }
+
+    /** Stops serving, then the schedulers, the logs (clean shutdown) and the quorum. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (grpc != null) {
+            grpc.shutdown();
+            try {
+                if (!grpc.awaitTermination(5, TimeUnit.SECONDS)) {
+                    grpc.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                grpc.shutdownNow();
+            }
+        }
+        scheduler.shutdownNow();
+        publisher.shutdownNow();
+        for (LogManager m : logManagers) {
+            try {
+                m.close();
+            } catch (IOException e) {
+                LOG.error("closing {} failed; its logs will be recovered on the next start", m.logDir(), e);
+            }
+        }
+        if (quorum != null) {
+            try {
+                quorum.close();
+            } catch (IOException e) {
+                LOG.error("closing the metadata quorum failed", e);
+            }
+        }
+        LOG.info("skiff node {} stopped", config.nodeId());
+    }
+}
