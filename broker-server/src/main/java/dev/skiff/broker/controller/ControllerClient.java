@@ -22,10 +22,19 @@ public final class ControllerClient {
 
     private final MetadataQuorum channel;
     private final Clock clock;
+    private final java.util.function.LongFunction<java.util.concurrent.CompletableFuture<?>> visible;
 
-    public ControllerClient(MetadataQuorum channel, Clock clock) {
+    /**
+     * @param visible completes once the change committed at a Raft index is visible through this
+     *     node (its image applied it and its partitions are set up)
+     */
+    public ControllerClient(
+            MetadataQuorum channel,
+            Clock clock,
+            java.util.function.LongFunction<java.util.concurrent.CompletableFuture<?>> visible) {
         this.channel = channel;
         this.clock = clock;
+        this.visible = visible;
     }
 
     public MetadataImage image() {
@@ -48,7 +57,7 @@ public final class ControllerClient {
                 if (result instanceof SubmitResult.Committed committed) {
                     // Answer only once this node's image holds the change, so the caller's next
                     // read through this node sees it.
-                    channel.awaitApplied(committed.index())
+                    visible.apply(committed.index())
                             .get(Math.max(1, deadlineMs - clock.millis()), TimeUnit.MILLISECONDS);
                     return accepted;
                 }

@@ -67,6 +67,7 @@ public final class SkiffNode implements AutoCloseable {
     private final ScheduledExecutorService scheduler =
             Executors.newScheduledThreadPool(2, ThreadRunner.named("scheduler", true));
     private final Uuid incarnationId = Uuid.random(new SecureRandom());
+    private final IndexWaiters published = new IndexWaiters();
     private MetadataQuorum quorum;
     private ReplicaManager replicas;
     private ControllerClient controller;
@@ -104,7 +105,10 @@ public final class SkiffNode implements AutoCloseable {
         }
         replicas = new ReplicaManager(config.nodeId(), logManagers, config.logDefaults());
         quorum = new MetadataQuorum(QuorumConfig.of(config.nodeId(), voters(), config.metadataLogDir(), clusterId));
-        quorum.addImageListener((previous, current) -> publisher.execute(() -> publish(current.image())));
+        quorum.addImageListener((previous, current) -> publisher.execute(() -> {
+            publish(current.image());
+            published.advance(current.index());
+        }));
         CompletableFuture<Integer> leaderKnown = new CompletableFuture<>();
         quorum.addLeaderListener(id -> {
             if (id >= 0) {
@@ -115,7 +119,7 @@ public final class SkiffNode implements AutoCloseable {
         if (quorum.leaderId().isEmpty()) {
             await(leaderKnown, "a controller quorum leader to be elected among " + config.quorumVoters());
         }
-        controller = new ControllerClient(quorum, clock);
+        controller = new ControllerClient(quorum, clock, published::await);
         decisions = new ControllerDecisions(
                 new ControllerSettings(
                         config.numPartitions(),
