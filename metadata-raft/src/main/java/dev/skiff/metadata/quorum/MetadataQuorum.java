@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.IntConsumer;
@@ -18,6 +20,7 @@ import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -52,6 +55,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class MetadataQuorum implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MetadataQuorum.class);
+    private static final long PURGE_GAP_ENTRIES_MAX = 1024;
+    private static final long PREALLOCATED_BYTES_MAX = 1024 * 1024;
 
     private final QuorumConfig config;
     private final RaftGroup group;
@@ -171,6 +176,24 @@ public final class MetadataQuorum implements AutoCloseable {
     /** The current Raft term as this node knows it; 0 before the server runs. */
     public long currentTerm() {
         return divisionInfo().map(DivisionInfo::getCurrentTerm).orElse(0L);
+    }
+
+    /** Leader, term, applied index and each voter's commit index, as this node knows them. */
+    public QuorumStatus status() {
+        SortedMap<Integer, Long> commitIndexes = new TreeMap<>();
+        RaftServer current = server;
+        if (current != null) {
+            try {
+                for (CommitInfoProto info :
+                        current.getDivision(group.getGroupId()).getCommitInfos()) {
+                    commitIndexes.put(
+                            nodeIdOf(RaftPeerId.valueOf(info.getServer().getId())), info.getCommitIndex());
+                }
+            } catch (IOException e) {
+                LOG.debug("node {} has no division of {}: {}", config.nodeId(), group.getGroupId(), e.toString());
+            }
+        }
+        return new QuorumStatus(leaderId(), currentTerm(), appliedImage().index(), commitIndexes);
     }
 
     public int nodeId() {
@@ -338,8 +361,16 @@ public final class MetadataQuorum implements AutoCloseable {
             RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(properties, config.snapshotThresholdEntries());
         }
         RaftServerConfigKeys.Snapshot.setRetentionFileNum(properties, 2);
-        RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf("8MB"));
-        RaftServerConfigKeys.Log.setPreallocatedSize(properties, SizeInBytes.valueOf("1MB"));
+        // The log is purged up to each snapshot, even while a voter is away: metadata snapshots are
+        // small, and a voter that comes back behind the purged log installs the leader's snapshot.
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(properties, autoSnapshots);
+        if (autoSnapshots) {
+            RaftServerConfigKeys.Log.setPurgeGap(
+                    properties, (int) Math.min(PURGE_GAP_ENTRIES_MAX, config.snapshotThresholdEntries()));
+        }
+        RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf(config.logSegmentBytes()));
+        RaftServerConfigKeys.Log.setPreallocatedSize(
+                properties, SizeInBytes.valueOf(Math.min(config.logSegmentBytes(), PREALLOCATED_BYTES_MAX)));
         return properties;
     }
 

@@ -36,6 +36,7 @@ import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.LifeCycle;
 import org.apache.ratis.util.MD5FileUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +50,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads: Ratis calls {@link #applyTransaction}, {@link #notifyTermIndexUpdated}, {@link
  * #takeSnapshot} and {@link #reinitialize} on its single apply thread, in log order; that thread
- * alone writes {@link #applied}. Any thread may read it.
+ * alone writes {@link #applied} (and {@link #initialize}, before that thread starts). Any thread
+ * may read it.
  */
 final class MetadataStateMachine extends BaseStateMachine {
     private static final Logger LOG = LoggerFactory.getLogger(MetadataStateMachine.class);
@@ -83,14 +85,32 @@ final class MetadataStateMachine extends BaseStateMachine {
     @Override
     public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
         super.initialize(server, groupId, raftStorage);
-        storage.init(raftStorage);
-        loadSnapshot(storage.getLatestSnapshot());
+        getLifeCycle()
+                .startAndTransition(
+                        () -> {
+                            storage.init(raftStorage);
+                            loadSnapshot(storage.getLatestSnapshot());
+                        },
+                        IOException.class);
     }
 
-    /** After Ratis installed a snapshot from the leader: load it, the log resumes after it. */
+    /**
+     * Before Ratis installs a snapshot from the leader (this node fell behind the leader's purged
+     * log). Ratis checks that the state machine is paused before it calls {@link #reinitialize}.
+     */
+    @Override
+    public void pause() {
+        getLifeCycle().transition(LifeCycle.State.PAUSING);
+        getLifeCycle().transition(LifeCycle.State.PAUSED);
+    }
+
+    /** After Ratis installed a snapshot from the leader: load it; the log resumes after it. */
     @Override
     public void reinitialize() throws IOException {
+        LOG.info("node {} installed a metadata snapshot from the leader", getId());
         loadSnapshot(storage.loadLatestSnapshot());
+        getLifeCycle().transition(LifeCycle.State.STARTING);
+        getLifeCycle().transition(LifeCycle.State.RUNNING);
     }
 
     @Override

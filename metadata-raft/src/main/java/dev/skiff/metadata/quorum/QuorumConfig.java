@@ -23,6 +23,8 @@ import java.util.UUID;
  * @param electionTimeoutMax see {@code electionTimeoutMin}
  * @param requestTimeout how long one attempt to reach the leader may take
  * @param submitAttemptsMax attempts per submitted batch (the leader may change between them)
+ * @param logSegmentBytes {@code metadata.log.segment.bytes}: the Raft log rolls to a new segment
+ *     file past this size; only whole segments behind a snapshot are deleted
  */
 public record QuorumConfig(
         int nodeId,
@@ -33,8 +35,12 @@ public record QuorumConfig(
         Duration electionTimeoutMin,
         Duration electionTimeoutMax,
         Duration requestTimeout,
-        int submitAttemptsMax) {
+        int submitAttemptsMax,
+        long logSegmentBytes) {
     public static final long DEFAULT_SNAPSHOT_THRESHOLD_ENTRIES = 10_000;
+    public static final long DEFAULT_LOG_SEGMENT_BYTES = 8L * 1024 * 1024;
+    /** Ratis needs room for at least one entry per segment: the largest batch. */
+    public static final long LOG_SEGMENT_BYTES_MIN = 1024;
 
     public QuorumConfig {
         voters = List.copyOf(voters);
@@ -60,12 +66,16 @@ public record QuorumConfig(
         if (requestTimeout.isNegative() || requestTimeout.isZero() || submitAttemptsMax < 1) {
             throw new IllegalArgumentException("the request timeout and the submit attempts must be positive");
         }
+        if (logSegmentBytes < LOG_SEGMENT_BYTES_MIN) {
+            throw new IllegalArgumentException("metadata.log.segment.bytes must be at least " + LOG_SEGMENT_BYTES_MIN
+                    + ", not " + logSegmentBytes);
+        }
     }
 
     /**
      * A config with defaults tuned for quick local elections: elections after 300-600 ms without a
      * leader (a single voter leads well within a second of starting), 3 s per request, 10 attempts,
-     * a snapshot every {@value #DEFAULT_SNAPSHOT_THRESHOLD_ENTRIES} entries.
+     * a snapshot every {@value #DEFAULT_SNAPSHOT_THRESHOLD_ENTRIES} entries, 8 MiB log segments.
      */
     public static QuorumConfig of(int nodeId, List<QuorumVoter> voters, Path storageDir, String clusterId) {
         return new QuorumConfig(
@@ -77,7 +87,8 @@ public record QuorumConfig(
                 Duration.ofMillis(300),
                 Duration.ofMillis(600),
                 Duration.ofSeconds(3),
-                10);
+                10,
+                DEFAULT_LOG_SEGMENT_BYTES);
     }
 
     public QuorumConfig withSnapshotThresholdEntries(long entries) {
@@ -90,7 +101,8 @@ public record QuorumConfig(
                 electionTimeoutMin,
                 electionTimeoutMax,
                 requestTimeout,
-                submitAttemptsMax);
+                submitAttemptsMax,
+                logSegmentBytes);
     }
 
     public QuorumConfig withElectionTimeout(Duration min, Duration max) {
@@ -103,7 +115,8 @@ public record QuorumConfig(
                 min,
                 max,
                 requestTimeout,
-                submitAttemptsMax);
+                submitAttemptsMax,
+                logSegmentBytes);
     }
 
     public QuorumConfig withRequestTimeout(Duration timeout, int attemptsMax) {
@@ -116,7 +129,22 @@ public record QuorumConfig(
                 electionTimeoutMin,
                 electionTimeoutMax,
                 timeout,
-                attemptsMax);
+                attemptsMax,
+                logSegmentBytes);
+    }
+
+    public QuorumConfig withLogSegmentBytes(long bytes) {
+        return new QuorumConfig(
+                nodeId,
+                voters,
+                storageDir,
+                clusterId,
+                snapshotThresholdEntries,
+                electionTimeoutMin,
+                electionTimeoutMax,
+                requestTimeout,
+                submitAttemptsMax,
+                bytes);
     }
 
     /** This node's own voter entry. */

@@ -68,6 +68,16 @@ public record QuorumVoter(int nodeId, String host, int port) {
                 + " (e.g. 1@127.0.0.1:9093,2@127.0.0.2:9093)");
     }
 
+    /** As DescribeCluster lists it; {@code leader} says whether it is the active controller. */
+    public dev.skiff.proto.v1.QuorumVoter toProto(boolean leader) {
+        return dev.skiff.proto.v1.QuorumVoter.newBuilder()
+                .setNodeId(nodeId)
+                .setHost(host)
+                .setPort(port)
+                .setIsLeader(leader)
+                .build();
+    }
+
     /** {@code host:port}, with IPv6 hosts in brackets. */
     public String address() {
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;

@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.skiff.metadata.ConfigValidator;
 import dev.skiff.metadata.ControllerDecisions;
@@ -25,6 +26,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -40,9 +42,20 @@ class MetadataQuorumClusterTest {
     private final List<MetadataQuorum> nodes = new ArrayList<>();
     private List<QuorumVoter> voters;
 
-    private MetadataQuorum startNode(int nodeId) throws IOException {
-        MetadataQuorum quorum = new MetadataQuorum(QuorumTestSupport.config(nodeId, voters, dir));
+    private long snapshotThreshold = QuorumConfig.DEFAULT_SNAPSHOT_THRESHOLD_ENTRIES;
+    private long segmentBytes = QuorumConfig.DEFAULT_LOG_SEGMENT_BYTES;
+
+    /** A node of the cluster, not started yet (so listeners can be added first); closed after the test. */
+    private MetadataQuorum newNode(int nodeId) {
+        MetadataQuorum quorum = new MetadataQuorum(QuorumTestSupport.config(nodeId, voters, dir)
+                .withSnapshotThresholdEntries(snapshotThreshold)
+                .withLogSegmentBytes(segmentBytes));
         nodes.add(quorum);
+        return quorum;
+    }
+
+    private MetadataQuorum startNode(int nodeId) throws IOException {
+        MetadataQuorum quorum = newNode(nodeId);
         quorum.start();
         return quorum;
     }
@@ -105,6 +118,11 @@ class MetadataQuorumClusterTest {
         }
         TopicImage orders = expected.topic("orders").orElseThrow();
         orders.partitions().forEach(p -> assertNotEquals(2, p.leader()));
+        await().atMost(WAIT)
+                .until(() -> leader.status().commitIndexByNode().size() == 3
+                        && leader.status().lagByNode().values().stream().allMatch(lag -> lag == 0));
+        assertEquals(
+                java.util.OptionalInt.of(leader.nodeId()), follower.status().leaderId());
     }
 
     @Test
@@ -148,5 +166,33 @@ class MetadataQuorumClusterTest {
         all.add(restarted);
         awaitConverged(all, second.image());
         assertEquals(2, restarted.image().topics().size());
+    }
+
+    @Test
+    void aVoterThatWasAwayWhileTheLogWasPurgedInstallsTheLeadersSnapshot() throws Exception {
+        snapshotThreshold = 3;
+        segmentBytes = QuorumConfig.LOG_SEGMENT_BYTES_MIN;
+        List<MetadataQuorum> cluster = startCluster();
+        MetadataQuorum leader = awaitOneLeader(cluster);
+        MetadataQuorum away =
+                cluster.stream().filter(q -> q != leader).findFirst().orElseThrow();
+        bootstrap(leader, 3);
+        away.close();
+
+        for (int i = 0; i < 12; i++) {
+            createTopic(leader, leader.image(), new NewTopic("t" + i, 1, 2), i);
+        }
+        List<Long> steps = new CopyOnWriteArrayList<>();
+        MetadataQuorum back = newNode(away.nodeId());
+        back.addImageListener((previous, current) -> steps.add(current.index() - previous.index()));
+        back.start();
+        List<MetadataQuorum> all =
+                new ArrayList<>(cluster.stream().filter(q -> q != away).toList());
+        all.add(back);
+
+        awaitConverged(all, leader.image());
+        assertEquals(12, back.image().topics().size());
+        // Its own snapshot, then the leader's: two images that skip entries, not one per entry.
+        assertTrue(steps.stream().filter(step -> step > 1).count() >= 2, () -> "index steps: " + steps);
     }
 }
