@@ -1,5 +1,6 @@
 package dev.skiff.broker.controller;
 
+import dev.skiff.broker.config.ServerConfig;
 import dev.skiff.broker.config.ServerKeys;
 import dev.skiff.log.LogConfig;
 import dev.skiff.metadata.ConfigOp;
@@ -7,6 +8,7 @@ import dev.skiff.metadata.ConfigResource;
 import dev.skiff.metadata.ControllerDecisions;
 import dev.skiff.metadata.CreatedTopic;
 import dev.skiff.metadata.Decision;
+import dev.skiff.metadata.ImageViews;
 import dev.skiff.metadata.MetadataImage;
 import dev.skiff.metadata.NewTopic;
 import dev.skiff.metadata.TopicImage;
@@ -40,7 +42,6 @@ import dev.skiff.proto.v1.ListTopicsResponse;
 import dev.skiff.proto.v1.PartitionCountUpdate;
 import dev.skiff.proto.v1.QuorumVoter;
 import dev.skiff.proto.v1.ResourceType;
-import dev.skiff.proto.v1.TopicDescription;
 import dev.skiff.proto.v1.TopicResult;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
@@ -48,6 +49,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -65,7 +67,7 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
     private final Map<String, String> staticBrokerConfigs;
     private final int nodeId;
     private final Supplier<List<QuorumVoter>> voters;
-    private final Supplier<Integer> controllerId;
+    private final Supplier<OptionalInt> controllerId;
 
     public AdminService(
             ControllerClient controller,
@@ -74,7 +76,7 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
             Map<String, String> staticBrokerConfigs,
             int nodeId,
             Supplier<List<QuorumVoter>> voters,
-            Supplier<Integer> controllerId) {
+            Supplier<OptionalInt> controllerId) {
         this.controller = controller;
         this.decisions = decisions;
         this.logDefaults = logDefaults;
@@ -143,23 +145,7 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
 
     @Override
     public void describeTopics(DescribeTopicsRequest request, StreamObserver<DescribeTopicsResponse> out) {
-        MetadataImage image = controller.image();
-        DescribeTopicsResponse.Builder response = DescribeTopicsResponse.newBuilder();
-        List<String> names = request.getNamesCount() == 0
-                ? new ArrayList<>(image.topicsByName().keySet())
-                : request.getNamesList();
-        for (String name : names) {
-            Optional<TopicImage> t = image.topic(name);
-            response.addTopics(
-                    t.isPresent()
-                            ? ClusterView.describe(t.get())
-                            : TopicDescription.newBuilder()
-                                    .setName(name)
-                                    .setError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
-                                    .setErrorMessage("Topic '" + name + "' does not exist.")
-                                    .build());
-        }
-        answer(out, response.build());
+        answer(out, ImageViews.describeTopics(controller.image(), request.getNamesList()));
     }
 
     @Override
@@ -178,15 +164,10 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
 
     @Override
     public void describeCluster(DescribeClusterRequest request, StreamObserver<DescribeClusterResponse> out) {
-        MetadataImage image = controller.image();
         answer(
                 out,
-                DescribeClusterResponse.newBuilder()
-                        .setClusterId(image.clusterId().orElse(""))
-                        .setControllerId(controllerId.get())
-                        .addAllBrokers(ClusterView.liveBrokers(image))
-                        .addAllVoters(voters.get())
-                        .build());
+                ImageViews.describeCluster(
+                        controller.image(), ServerConfig.CLIENT_LISTENER, controllerId.get(), voters.get()));
     }
 
     @Override

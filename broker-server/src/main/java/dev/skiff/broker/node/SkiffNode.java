@@ -4,7 +4,6 @@ import dev.skiff.broker.config.Endpoint;
 import dev.skiff.broker.config.ServerConfig;
 import dev.skiff.broker.config.Voter;
 import dev.skiff.broker.controller.AdminService;
-import dev.skiff.broker.controller.ClusterView;
 import dev.skiff.broker.controller.ControllerClient;
 import dev.skiff.broker.controller.TopicConfigs;
 import dev.skiff.broker.replica.PartitionAssignment;
@@ -16,6 +15,7 @@ import dev.skiff.log.TopicPartition;
 import dev.skiff.metadata.ControllerDecisions;
 import dev.skiff.metadata.ControllerSettings;
 import dev.skiff.metadata.Decision;
+import dev.skiff.metadata.ImageViews;
 import dev.skiff.metadata.MetadataImage;
 import dev.skiff.metadata.NewTopic;
 import dev.skiff.metadata.PartitionState;
@@ -220,7 +220,7 @@ public final class SkiffNode implements AutoCloseable {
                 staticProps,
                 config.nodeId(),
                 this::quorumVoters,
-                () -> quorum.leaderId().orElse(-1));
+                quorum::leaderId);
         Endpoint listen = config.clientListener();
         grpc = NettyServerBuilder.forAddress(new InetSocketAddress(listen.host(), listen.port()))
                 .addService(broker)
@@ -266,7 +266,8 @@ public final class SkiffNode implements AutoCloseable {
                 }
             }
         }
-        return ClusterView.metadata(quorum.image(), quorum.leaderId().orElse(-1), request.getTopicsList());
+        return ImageViews.metadata(
+                quorum.image(), request.getTopicsList(), ServerConfig.CLIENT_LISTENER, quorum.leaderId());
     }
 
     /** The line printed when the node serves. */
