@@ -1,0 +1,303 @@
+package dev.skiff.client.internals;
+
+import com.google.protobuf.ByteString;
+import dev.skiff.client.ApiException;
+import dev.skiff.client.Errors;
+import dev.skiff.client.Node;
+import dev.skiff.client.ProducerConfig;
+import dev.skiff.client.SkiffException;
+import dev.skiff.client.TimeoutException;
+import dev.skiff.client.TopicPartition;
+import dev.skiff.proto.v1.BrokerGrpc;
+import dev.skiff.proto.v1.PartitionProduceData;
+import dev.skiff.proto.v1.PartitionProduceResponse;
+import dev.skiff.proto.v1.ProduceRequest;
+import dev.skiff.proto.v1.ProduceResponse;
+import dev.skiff.proto.v1.TopicProduceData;
+import dev.skiff.proto.v1.TopicProduceResponse;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The producer's network loop. It runs only on its single-threaded executor (the producer's
+ * network thread), which owns every field below except the wakeup flag: it moves sendable batches
+ * from the accumulator into Produce requests, one request per leader, and handles the answers.
+ *
+ * <p>Ordering invariant: a partition with a request in flight is muted, so at most one batch per
+ * partition is outstanding. A failed batch goes back to the head of its queue, before any later
+ * batch of that partition, so a retry can never reorder records.
+ */
+public final class Sender {
+    private static final Logger log = LoggerFactory.getLogger(Sender.class);
+
+    private final ProducerConfig config;
+    private final RecordAccumulator accumulator;
+    private final MetadataManager metadata;
+    private final Channels channels;
+    private final ScheduledExecutorService executor;
+    private final Clock clock;
+    private final Backoff backoff;
+    private final AtomicBoolean wakeupPending = new AtomicBoolean();
+
+    // Owned by the sender thread.
+    private final Set<TopicPartition> inFlight = new HashSet<>();
+    private ScheduledFuture<?> timer;
+    private long timerAtMs = Long.MAX_VALUE;
+    private CompletableFuture<?> watchedRefresh;
+    private boolean forceClosed;
+    private int drainStart;
+
+    public Sender(
+            ProducerConfig config,
+            RecordAccumulator accumulator,
+            MetadataManager metadata,
+            Channels channels,
+            ScheduledExecutorService executor,
+            Clock clock,
+            Backoff backoff) {
+        this.config = config;
+        this.accumulator = accumulator;
+        this.metadata = metadata;
+        this.channels = channels;
+        this.executor = executor;
+        this.clock = clock;
+        this.backoff = backoff;
+    }
+
+    /** Asks the loop to look at the accumulator soon. Any thread. */
+    public void wakeup() {
+        if (wakeupPending.compareAndSet(false, true)) {
+            try {
+                executor.execute(this::run);
+            } catch (RejectedExecutionException e) {
+                wakeupPending.set(false);
+            }
+        }
+    }
+
+    /** Fails every batch not yet sent; answers to batches in flight fail them too. Any thread. */
+    public void forceClose(RuntimeException reason) {
+        try {
+            executor.execute(() -> {
+                forceClosed = true;
+                if (timer != null) {
+                    timer.cancel(false);
+                }
+                for (ProducerBatch b : accumulator.drainAllQueued()) {
+                    fail(b, reason);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            log.debug("sender already stopped", e);
+        }
+    }
+
+    private void run() {
+        wakeupPending.set(false);
+        try {
+            runOnce();
+        } catch (RuntimeException e) {
+            // A broken invariant: stop this producer loudly rather than lose records silently.
+            log.error("The producer's network thread failed; failing every pending record", e);
+            forceClosed = true;
+            for (ProducerBatch b : accumulator.drainAllQueued()) {
+                fail(b, new SkiffException("The producer's network thread failed: " + e, e));
+            }
+        }
+    }
+
+    /** One pass: expire, refresh metadata if due, send what is ready, and set the timer. */
+    void runOnce() {
+        if (forceClosed) {
+            return;
+        }
+        long now = clock.millis();
+        for (ProducerBatch b : accumulator.expire(now, config.deliveryTimeoutMs(), inFlight)) {
+            fail(b, expired(b, now));
+        }
+        RecordAccumulator.ReadyResult ready = accumulator.ready(metadata.current(), now, inFlight);
+        if (ready.unknownLeaders()) {
+            metadata.requestUpdate();
+        }
+        boolean queued = accumulator.hasQueued();
+        if (queued) {
+            metadata.maybeRefresh(now).ifPresent(f -> {
+                if (f != watchedRefresh) {
+                    watchedRefresh = f;
+                    f.whenComplete((s, t) -> wakeup());
+                }
+            });
+        }
+        for (Map.Entry<Node, List<TopicPartition>> e : ready.readyByLeader().entrySet()) {
+            sendProduce(e.getKey(), e.getValue(), now);
+        }
+        long delay = ready.nextReadyCheckDelayMs();
+        long oldest = accumulator.oldestQueuedCreatedMs();
+        if (oldest != Long.MAX_VALUE) {
+            delay = Math.min(delay, oldest + config.deliveryTimeoutMs() - now);
+        }
+        if (queued) {
+            delay = Math.min(delay, metadata.nextRefreshDelayMs(now));
+        }
+        scheduleTimer(now, delay);
+    }
+
+    private void scheduleTimer(long now, long delayMs) {
+        if (delayMs == Long.MAX_VALUE) {
+            return;
+        }
+        long wait = Math.max(1, delayMs);
+        long at = now + wait;
+        if (timer != null && !timer.isDone() && timerAtMs <= at) {
+            return;
+        }
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        timerAtMs = at;
+        timer = executor.schedule(this::wakeup, wait, TimeUnit.MILLISECONDS);
+    }
+
+    private void sendProduce(Node leader, List<TopicPartition> partitions, long now) {
+        List<ProducerBatch> batches = new ArrayList<>();
+        Map<String, TopicProduceData.Builder> byTopic = new LinkedHashMap<>();
+        long bytes = 0;
+        long deadlineMs = now + config.common().requestTimeoutMs();
+        int n = partitions.size();
+        int start = Math.floorMod(drainStart++, n);
+        for (int i = 0; i < n; i++) {
+            TopicPartition tp = partitions.get((start + i) % n);
+            ProducerBatch batch = accumulator.drainFirst(tp);
+            ByteBuffer encoded = batch.encoded(config.compression());
+            if (!batches.isEmpty() && bytes + encoded.remaining() > config.maxRequestSizeBytes()) {
+                accumulator.putBack(batch);
+                break;
+            }
+            bytes += encoded.remaining();
+            batches.add(batch);
+            inFlight.add(tp);
+            deadlineMs = Math.min(deadlineMs, batch.createdMs() + config.deliveryTimeoutMs());
+            byTopic.computeIfAbsent(
+                            tp.topic(), t -> TopicProduceData.newBuilder().setName(t))
+                    .addPartitions(PartitionProduceData.newBuilder()
+                            .setIndex(tp.partition())
+                            .setRecords(ByteString.copyFrom(encoded)));
+        }
+        ProduceRequest.Builder request = ProduceRequest.newBuilder()
+                .setAcks(config.acks())
+                .setTimeoutMs(config.common().requestTimeoutMs());
+        byTopic.values().forEach(request::addTopics);
+        channels.call(
+                        ClusterSnapshot.address(leader),
+                        BrokerGrpc.getProduceMethod(),
+                        request.build(),
+                        Math.max(1, deadlineMs - now))
+                .whenComplete((response, failure) -> onAnswer(batches, response, failure));
+    }
+
+    private void onAnswer(List<ProducerBatch> batches, ProduceResponse response, Throwable failure) {
+        try {
+            executor.execute(() -> {
+                handleAnswer(batches, response, failure);
+                runOnce();
+            });
+        } catch (RejectedExecutionException e) {
+            // The producer was closed forcefully and its thread is gone: nobody else touches these batches.
+            for (ProducerBatch b : batches) {
+                fail(b, new SkiffException("Producer is closed forcefully."));
+            }
+        }
+    }
+
+    private void handleAnswer(List<ProducerBatch> batches, ProduceResponse response, Throwable failure) {
+        long now = clock.millis();
+        Map<TopicPartition, PartitionProduceResponse> answers = new HashMap<>();
+        if (response != null) {
+            for (TopicProduceResponse t : response.getTopicsList()) {
+                for (PartitionProduceResponse p : t.getPartitionsList()) {
+                    answers.put(new TopicPartition(t.getName(), p.getIndex()), p);
+                }
+            }
+        }
+        for (ProducerBatch b : batches) {
+            TopicPartition tp = b.topicPartition();
+            inFlight.remove(tp);
+            if (forceClosed) {
+                fail(b, new SkiffException("Producer is closed forcefully."));
+            } else if (failure != null) {
+                onError(b, Rpc.isRetriable(failure), Rpc.toException(failure, "Produce"), now);
+            } else if (config.acks() == 0) {
+                complete(b, -1, -1);
+            } else {
+                PartitionProduceResponse p = answers.get(tp);
+                Errors error = p == null ? Errors.UNKNOWN_SERVER_ERROR : Errors.of(p.getError());
+                if (error == Errors.NONE) {
+                    complete(b, p.getBaseOffset(), p.getLogAppendTimeMs());
+                } else {
+                    String message = p == null ? "The broker's answer did not mention " + tp : p.getErrorMessage();
+                    onError(b, error.isRetriable(), error.exception(message), now);
+                }
+            }
+        }
+    }
+
+    private void onError(ProducerBatch b, boolean retriable, RuntimeException error, long now) {
+        b.lastError(error);
+        if (retriable && b.attempts() < config.retries() && now - b.createdMs() < config.deliveryTimeoutMs()) {
+            long waitMs = backoff.backoffMs(b.attempts() + 1);
+            log.warn(
+                    "Got error produce response on topic-partition {}, retrying ({} attempts left). Error: {}",
+                    b.topicPartition(),
+                    config.retries() - b.attempts(),
+                    error.getMessage());
+            metadata.requestUpdate();
+            accumulator.reenqueue(b, now + waitMs);
+        } else if (retriable && b.attempts() < config.retries()) {
+            fail(b, expired(b, now));
+        } else {
+            fail(b, error);
+        }
+    }
+
+    private RuntimeException expired(ProducerBatch b, long now) {
+        if (!channels.everAnswered()) {
+            return channels.unreachable(config.common().bootstrapServers());
+        }
+        String message = "Expiring " + b.recordCount() + " record(s) for " + b.topicPartition() + ":"
+                + (now - b.createdMs()) + " ms has passed since batch creation";
+        if (b.lastError() != null) {
+            message += " (last error: " + b.lastError().getMessage() + ")";
+        }
+        return new TimeoutException(message);
+    }
+
+    private void complete(ProducerBatch b, long baseOffset, long logAppendTimeMs) {
+        b.complete(baseOffset, logAppendTimeMs);
+        accumulator.completed(b);
+    }
+
+    private void fail(ProducerBatch b, RuntimeException e) {
+        b.fail(e instanceof ApiException || e instanceof SkiffException ? e : new SkiffException(e.getMessage(), e));
+        accumulator.completed(b);
+    }
+
+    /** For tests: partitions with a request in flight. Sender thread only. */
+    Set<TopicPartition> inFlightPartitions() {
+        return Set.copyOf(inFlight);
+    }
+}
