@@ -5,6 +5,7 @@ import dev.skiff.client.internals.AdminCall.Outcome;
 import dev.skiff.client.internals.AdminProtocol;
 import dev.skiff.client.internals.Backoff;
 import dev.skiff.client.internals.Channels;
+import dev.skiff.client.internals.ClientExecutors;
 import dev.skiff.client.internals.ConfigValues;
 import dev.skiff.proto.v1.AdminGrpc;
 import dev.skiff.proto.v1.AlterConfigsRequest;
@@ -34,7 +35,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
@@ -61,7 +61,7 @@ public final class Admin implements AutoCloseable {
 
     public Admin(Map<String, ?> configs, ClientEnvironment env) {
         this.config = AdminConfig.parse(configs);
-        this.timers = Executors.newSingleThreadScheduledExecutor(
+        this.timers = ClientExecutors.singleThread(
                 env.threadFactory("skiff-admin-timer | " + config.common().clientId()));
         this.channels = new Channels(env.channelFactory(64 << 20), env.clock());
         Backoff backoff =

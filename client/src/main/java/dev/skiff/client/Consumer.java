@@ -3,6 +3,7 @@ package dev.skiff.client;
 import dev.skiff.client.ConsumerConfig.OffsetResetStrategy;
 import dev.skiff.client.internals.Backoff;
 import dev.skiff.client.internals.Channels;
+import dev.skiff.client.internals.ClientExecutors;
 import dev.skiff.client.internals.ClusterSnapshot;
 import dev.skiff.client.internals.ConfigValues;
 import dev.skiff.client.internals.Fetcher;
@@ -24,7 +25,6 @@ import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
@@ -62,7 +62,7 @@ public final class Consumer implements AutoCloseable {
     public Consumer(Map<String, ?> configs, ClientEnvironment env) {
         this.config = ConsumerConfig.parse(configs);
         this.clock = env.clock();
-        this.timers = Executors.newSingleThreadScheduledExecutor(
+        this.timers = ClientExecutors.singleThread(
                 env.threadFactory("skiff-consumer-timer | " + config.common().clientId()));
         this.channels = new Channels(
                 env.channelFactory(Math.max(config.fetchMaxBytes(), config.maxPartitionFetchBytes()) + (8 << 20)),

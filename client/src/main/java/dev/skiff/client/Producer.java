@@ -2,6 +2,7 @@ package dev.skiff.client;
 
 import dev.skiff.client.internals.Backoff;
 import dev.skiff.client.internals.Channels;
+import dev.skiff.client.internals.ClientExecutors;
 import dev.skiff.client.internals.ClusterSnapshot;
 import dev.skiff.client.internals.ConfigValues;
 import dev.skiff.client.internals.MetadataManager;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -51,7 +51,7 @@ public final class Producer implements AutoCloseable {
     public Producer(Map<String, ?> configs, ClientEnvironment env) {
         this.config = ProducerConfig.parse(configs);
         this.clock = env.clock();
-        this.networkThread = Executors.newSingleThreadScheduledExecutor(env.threadFactory(
+        this.networkThread = ClientExecutors.singleThread(env.threadFactory(
                 "skiff-producer-network-thread | " + config.common().clientId()));
         this.channels = new Channels(env.channelFactory(64 << 20), clock);
         Backoff backoff =
