@@ -352,7 +352,7 @@ public final class Consumer implements AutoCloseable {
             return;
         }
         closed = true;
-        channels.close();
+        channels.closeNow();
         timers.shutdownNow();
     }
 

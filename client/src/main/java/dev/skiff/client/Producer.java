@@ -170,7 +170,8 @@ public final class Producer implements AutoCloseable {
         CompletableFuture<Void> all =
                 CompletableFuture.allOf(accumulator.incompleteFutures().toArray(new CompletableFuture<?>[0]));
         long timeoutMs = timeout.toMillis() < 0 ? 0 : Math.min(timeout.toMillis(), Long.MAX_VALUE / 2);
-        if (!Waits.await(all, timeoutMs)) {
+        boolean forced = !Waits.await(all, timeoutMs);
+        if (forced) {
             sender.forceClose(new SkiffException("Producer is closed forcefully."));
         }
         networkThread.shutdown();
@@ -179,7 +180,11 @@ public final class Producer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        channels.close();
+        if (forced) {
+            channels.closeNow();
+        } else {
+            channels.close();
+        }
         networkThread.shutdownNow();
     }
 

@@ -89,6 +89,18 @@ public final class Channels implements AutoCloseable {
         return new ClusterUnreachableException(HostPort.join(tried), last == null ? null : Rpc.describe(last), last);
     }
 
+    /** Closes every channel at once, cancelling calls in flight. */
+    public void closeNow() {
+        List<ManagedChannel> all;
+        synchronized (lock) {
+            closed = true;
+            all = new ArrayList<>(channels.values());
+            channels.clear();
+        }
+        all.forEach(ManagedChannel::shutdownNow);
+    }
+
+    /** Closes every channel, letting calls in flight finish for up to 2 s. */
     @Override
     public void close() {
         List<ManagedChannel> all;

@@ -263,7 +263,7 @@ public final class Sender {
             log.warn(
                     "Got error produce response on topic-partition {}, retrying ({} attempts left). Error: {}",
                     b.topicPartition(),
-                    config.retries() - b.attempts(),
+                    config.retries() - b.attempts() - 1,
                     error.getMessage());
             metadata.requestUpdate();
             accumulator.reenqueue(b, now + waitMs);
