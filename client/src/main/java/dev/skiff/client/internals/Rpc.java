@@ -101,7 +101,10 @@ public final class Rpc {
             root = root.getCause();
         }
         if (root != null && root.getMessage() != null) {
-            sb.append(" (").append(root.getMessage()).append(')');
+            // Netty's native transport words a refused connection as "finishConnect(..) failed with error(-111): ...".
+            String why =
+                    root.getMessage().replaceFirst("^finishConnect\\(\\.\\.\\) failed with error\\(-?\\d+\\): ", "");
+            sb.append(" (").append(why).append(')');
         }
         return sb.toString();
     }
