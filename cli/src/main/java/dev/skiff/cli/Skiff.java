@@ -35,7 +35,8 @@ import picocli.CommandLine.Spec;
             ConsoleConsumerCommand.class,
             DumpLogCommand.class,
             ProducerPerfCommand.class,
-            ConsumerPerfCommand.class
+            ConsumerPerfCommand.class,
+            ClusterCommand.class
         })
 public final class Skiff implements Callable<Integer> {
     public static final int OK = 0;

@@ -3,6 +3,7 @@ package dev.skiff.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -23,7 +24,7 @@ class ValidationTest {
     @Test
     void noCommand() {
         userError(
-                "Error: missing command: one of topics, configs, console-producer, console-consumer, dump-log, producer-perf-test, consumer-perf-test (see 'skiff --help')");
+                "Error: missing command: one of topics, configs, console-producer, console-consumer, dump-log, producer-perf-test, consumer-perf-test, cluster (see 'skiff --help')");
     }
 
     @ParameterizedTest
@@ -78,7 +79,9 @@ class ValidationTest {
             "producer-perf-test",
             "consumer-perf-test"
         }) {
-            Cli.Result r = Cli.run(command, "--help");
+            List<String> args = new java.util.ArrayList<>(List.of(command.split(" ")));
+            args.add("--help");
+            Cli.Result r = Cli.run(args.toArray(new String[0]));
             assertEquals(0, r.exit(), r.toString());
             assertTrue(r.out().startsWith("Usage: skiff " + command), r.toString());
             assertTrue(r.out().contains("--bootstrap-server"), command + " takes --bootstrap-server");
