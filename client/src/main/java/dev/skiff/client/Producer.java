@@ -167,10 +167,16 @@ public final class Producer implements AutoCloseable {
         closed = true;
         accumulator.beginClose();
         sender.wakeup();
-        CompletableFuture<Void> all =
-                CompletableFuture.allOf(accumulator.incompleteFutures().toArray(new CompletableFuture<?>[0]));
-        long timeoutMs = timeout.toMillis() < 0 ? 0 : Math.min(timeout.toMillis(), Long.MAX_VALUE / 2);
-        boolean forced = !Waits.await(all, timeoutMs);
+        long timeoutMs = timeout.toMillis() < 0 ? 0 : Math.min(timeout.toMillis(), Long.MAX_VALUE / 4);
+        long deadline = clock.millis() + timeoutMs;
+        boolean forced = false;
+        // A send() that passed its closed-check just before close() may still append: loop until none is left.
+        List<CompletableFuture<Void>> pending = accumulator.incompleteFutures();
+        while (!pending.isEmpty() && !forced) {
+            CompletableFuture<Void> all = CompletableFuture.allOf(pending.toArray(new CompletableFuture<?>[0]));
+            forced = !Waits.await(all, deadline - clock.millis());
+            pending = accumulator.incompleteFutures();
+        }
         if (forced) {
             sender.forceClose(new SkiffException("Producer is closed forcefully."));
         }

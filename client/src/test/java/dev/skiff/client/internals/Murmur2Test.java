@@ -4,11 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
-import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
 
@@ -39,18 +34,6 @@ class Murmur2Test {
             }
             assertEquals(Utils.murmur2(data), Murmur2.hash(data), "length " + len);
         }
-    }
-
-    @Property(tries = 500)
-    void sameHashAsKafka(@ForAll @Size(max = 64) byte[] key) {
-        assertEquals(Utils.murmur2(key), Murmur2.hash(key));
-    }
-
-    @Property(tries = 300)
-    void samePartitionAsKafkasDefaultPartitioner(
-            @ForAll @Size(max = 40) byte[] key, @ForAll @IntRange(min = 1, max = 1000) int partitions) {
-        assertEquals(BuiltInPartitioner.partitionForKey(key, partitions), Murmur2.partitionForKey(key, partitions));
-        assertEquals(Utils.toPositive(Utils.murmur2(key)) % partitions, Murmur2.partitionForKey(key, partitions));
     }
 
     @Test
