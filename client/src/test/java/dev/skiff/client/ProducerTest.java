@@ -138,19 +138,43 @@ class ProducerTest {
     }
 
     @Test
-    void batchSizeSplitsRecordsIntoSeveralBatches() {
+    void batchSizeSplitsRecordsIntoSeveralBatchesThatTravelTogether() {
         cluster.createTopic("t", 1, 1);
-        Producer p = producer("linger.ms", "60000", "batch.size", "200");
+        cluster.hooks().holdProduce = true;
+        Producer p = producer("linger.ms", "0", "batch.size", "200");
+        p.send(new ProducerRecord("t", 0, null, utf8("first")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> cluster.hooks().heldCount() == 1);
         for (int i = 0; i < 10; i++) {
+            p.send(new ProducerRecord("t", 0, null, utf8("value-" + (1000 + i))));
+        }
+        cluster.hooks().releaseProduce();
+        p.flush();
+        List<FakeHooks.ProduceArrival> arrivals = cluster.hooks().arrivals();
+        assertEquals(2, arrivals.size(), "what queued behind the request in flight went in one request");
+        assertTrue(
+                arrivals.get(1).batches() >= 3,
+                "10 records of ~33 bytes in 200-byte batches: "
+                        + arrivals.get(1).batches());
+        assertEquals(
+                1 + arrivals.get(1).batches(), cluster.partition(TP0).batches.size());
+        assertEquals(11, stored(TP0).size());
+        assertEquals(arrivals.get(1).values(), stored(TP0).subList(1, 11));
+    }
+
+    @Test
+    void maxRequestSizeSplitsRequests() {
+        cluster.createTopic("t", 1, 1);
+        Producer p = producer("linger.ms", "60000", "batch.size", "200", "max.request.size", "500");
+        for (int i = 0; i < 20; i++) {
             p.send(new ProducerRecord("t", 0, null, utf8("value-" + (1000 + i))));
         }
         p.flush();
         List<FakeHooks.ProduceArrival> arrivals = cluster.hooks().arrivals();
-        assertTrue(arrivals.size() >= 3, "10 records of ~33 bytes in 200-byte batches: " + arrivals.size());
+        assertTrue(arrivals.size() >= 2, "20 records do not fit one 500-byte request: " + arrivals.size());
         List<String> all = new ArrayList<>();
         arrivals.forEach(a -> all.addAll(a.values()));
         assertEquals(stored(TP0), all);
-        assertEquals(10, all.size());
+        assertEquals(20, all.size());
     }
 
     @ParameterizedTest
@@ -194,6 +218,9 @@ class ProducerTest {
         for (int i = 0; i < 30; i++) {
             expected.add("v" + i);
             sent.add(p.send(new ProducerRecord("t", 0, null, utf8("v" + i))));
+            if (i % 7 == 0) {
+                p.flush();
+            }
         }
         p.flush();
         for (int i = 0; i < 30; i++) {
@@ -201,7 +228,17 @@ class ProducerTest {
         }
         assertEquals(expected, stored(TP0));
         assertEquals(1, cluster.hooks().maxInFlight(TP0), "one request in flight per partition");
-        assertTrue(cluster.hooks().arrivals().size() > 30, "some attempts were retried");
+        List<FakeHooks.ProduceArrival> arrivals = cluster.hooks().arrivals();
+        int retried = 0;
+        for (int i = 0; i + 1 < arrivals.size(); i++) {
+            if (arrivals.get(i).attempt() % 3 == 1) {
+                retried++;
+                List<String> failed = arrivals.get(i).values();
+                List<String> next = arrivals.get(i + 1).values();
+                assertEquals(failed, next.subList(0, failed.size()), "the failed records go first in the next request");
+            }
+        }
+        assertTrue(retried >= 2, "some requests were retried: " + arrivals);
     }
 
     @Test
@@ -210,24 +247,26 @@ class ProducerTest {
         cluster.hooks().holdProduce = true;
         Producer p = producer("linger.ms", "0", "batch.size", "1");
         List<CompletableFuture<RecordMetadata>> sent = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
+        sent.add(p.send(new ProducerRecord("t", 0, null, utf8("v0"))));
+        CompletableFuture<RecordMetadata> other = p.send(new ProducerRecord("t", 1, null, utf8("other")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> cluster.hooks().heldCount() >= 2);
+        for (int i = 1; i < 10; i++) {
             sent.add(p.send(new ProducerRecord("t", 0, null, utf8("v" + i))));
         }
-        CompletableFuture<RecordMetadata> other = p.send(new ProducerRecord("t", 1, null, utf8("other")));
-        await().atMost(Duration.ofSeconds(5)).until(() -> cluster.hooks().heldCount() == 2);
         await().during(Duration.ofMillis(200))
                 .atMost(Duration.ofSeconds(2))
-                .until(() -> cluster.hooks().arrivals().size() == 2);
-        assertEquals(
-                List.of("v0"),
-                cluster.hooks().arrivals().stream()
-                        .filter(a -> a.tp().equals(TP0))
-                        .findFirst()
-                        .orElseThrow()
-                        .values());
+                .until(() -> cluster.hooks().arrivals().stream()
+                                .filter(a -> a.tp().equals(TP0))
+                                .count()
+                        == 1);
         cluster.hooks().releaseProduce();
         p.flush();
-        assertEquals(List.of("v0", "v1", "v2", "v3", "v4"), stored(TP0));
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            expected.add("v" + i);
+            assertEquals(i, sent.get(i).join().offset());
+        }
+        assertEquals(expected, stored(TP0));
         assertEquals(1, cluster.hooks().maxInFlight(TP0));
         assertEquals(0, other.join().offset());
     }

@@ -123,6 +123,10 @@ public final class ProducerBatch {
         return records.size();
     }
 
+    int estimatedSizeBytes() {
+        return estimatedSizeBytes;
+    }
+
     long reservedBytes() {
         return reservedBytes;
     }

@@ -154,6 +154,40 @@ public final class RecordAccumulator {
         return batch;
     }
 
+    /**
+     * Removes and closes, in order, the partition's first batch (judged ready by {@link #ready})
+     * and the sendable ones behind it: every full one, and the open last one if it too is ready, while
+     * their estimated sizes fit {@code maxBytes} (the first always goes). They travel in one request,
+     * which the leader appends whole or not at all, so order holds with one request in flight.
+     */
+    public synchronized List<ProducerBatch> drain(TopicPartition tp, long nowMs, long maxBytes) {
+        Deque<ProducerBatch> queue = queues.get(tp);
+        List<ProducerBatch> out = new ArrayList<>();
+        boolean urgent = flushesInProgress > 0 || closing || waitingForMemory > 0;
+        long bytes = 0;
+        while (queue != null && !queue.isEmpty()) {
+            ProducerBatch b = queue.peekFirst();
+            if (!out.isEmpty()) {
+                boolean ready = queue.size() > 1
+                        || urgent
+                        || b.attempts() > 0
+                        || b.isFull(batchSizeBytes)
+                        || nowMs - b.createdMs() >= lingerMs;
+                if (!ready || bytes + b.estimatedSizeBytes() > maxBytes) {
+                    break;
+                }
+            }
+            queue.pollFirst();
+            b.close();
+            out.add(b);
+            bytes += b.estimatedSizeBytes();
+        }
+        if (out.isEmpty()) {
+            throw new IllegalStateException("no batch to drain for " + tp);
+        }
+        return out;
+    }
+
     /** The partition's first batch without removing it, if any. */
     public synchronized Optional<ProducerBatch> peekFirst(TopicPartition tp) {
         Deque<ProducerBatch> queue = queues.get(tp);
@@ -162,13 +196,24 @@ public final class RecordAccumulator {
 
     /** Puts a batch back at the head of its queue to be retried at {@code retryAtMs}. */
     public synchronized void reenqueue(ProducerBatch batch, long retryAtMs) {
-        batch.retryAt(retryAtMs);
-        queues.computeIfAbsent(batch.topicPartition(), k -> new ArrayDeque<>()).addFirst(batch);
+        reenqueue(List.of(batch), retryAtMs);
     }
 
-    /** Returns a drained batch that did not fit in a request to the head of its queue, unchanged. */
-    public synchronized void putBack(ProducerBatch batch) {
-        queues.computeIfAbsent(batch.topicPartition(), k -> new ArrayDeque<>()).addFirst(batch);
+    /** Puts batches of one partition back at the head of its queue, in their order, to be retried at {@code retryAtMs}. */
+    public synchronized void reenqueue(List<ProducerBatch> batches, long retryAtMs) {
+        for (int i = batches.size() - 1; i >= 0; i--) {
+            ProducerBatch b = batches.get(i);
+            b.retryAt(retryAtMs);
+            queues.computeIfAbsent(b.topicPartition(), k -> new ArrayDeque<>()).addFirst(b);
+        }
+    }
+
+    /** Returns drained batches that did not fit in a request to the head of their queue, in order, unchanged. */
+    public synchronized void putBack(List<ProducerBatch> batches) {
+        for (int i = batches.size() - 1; i >= 0; i--) {
+            ProducerBatch b = batches.get(i);
+            queues.computeIfAbsent(b.topicPartition(), k -> new ArrayDeque<>()).addFirst(b);
+        }
     }
 
     /** Removes queued batches (of partitions not in flight) older than {@code deliveryTimeoutMs}. */

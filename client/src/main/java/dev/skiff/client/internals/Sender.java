@@ -1,6 +1,7 @@
 package dev.skiff.client.internals;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.skiff.client.ApiException;
 import dev.skiff.client.Errors;
 import dev.skiff.client.Node;
@@ -15,7 +16,6 @@ import dev.skiff.proto.v1.ProduceRequest;
 import dev.skiff.proto.v1.ProduceResponse;
 import dev.skiff.proto.v1.TopicProduceData;
 import dev.skiff.proto.v1.TopicProduceResponse;
-import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -143,8 +143,12 @@ public final class Sender {
                 }
             });
         }
+        boolean leftover = false;
         for (Map.Entry<Node, List<TopicPartition>> e : ready.readyByLeader().entrySet()) {
-            sendProduce(e.getKey(), e.getValue(), now);
+            leftover |= sendProduce(e.getKey(), e.getValue(), now);
+        }
+        if (leftover) {
+            wakeup();
         }
         long delay = ready.nextReadyCheckDelayMs();
         long oldest = accumulator.oldestQueuedCreatedMs();
@@ -173,30 +177,48 @@ public final class Sender {
         timer = executor.schedule(this::wakeup, wait, TimeUnit.MILLISECONDS);
     }
 
-    private void sendProduce(Node leader, List<TopicPartition> partitions, long now) {
-        List<ProducerBatch> batches = new ArrayList<>();
+    /** The batches of one partition that travel in one request, in queue order. */
+    private record Group(TopicPartition tp, List<ProducerBatch> batches) {}
+
+    /**
+     * Sends one Produce to {@code leader} with the sendable batches of {@code partitions}, within
+     * max.request.size (estimated, which bounds the encoded size).
+     *
+     * @return true if some partitions did not fit and are still ready
+     */
+    private boolean sendProduce(Node leader, List<TopicPartition> partitions, long now) {
+        List<Group> groups = new ArrayList<>();
         Map<String, TopicProduceData.Builder> byTopic = new LinkedHashMap<>();
-        long bytes = 0;
+        long remaining = config.maxRequestSizeBytes();
         long deadlineMs = now + config.common().requestTimeoutMs();
+        boolean leftover = false;
         int n = partitions.size();
         int start = Math.floorMod(drainStart++, n);
         for (int i = 0; i < n; i++) {
             TopicPartition tp = partitions.get((start + i) % n);
-            ProducerBatch batch = accumulator.drainFirst(tp);
-            ByteBuffer encoded = batch.encoded(config.compression());
-            if (!batches.isEmpty() && bytes + encoded.remaining() > config.maxRequestSizeBytes()) {
-                accumulator.putBack(batch);
-                break;
+            long budget = remaining;
+            if (!groups.isEmpty()
+                    && accumulator
+                            .peekFirst(tp)
+                            .map(b -> b.estimatedSizeBytes() > budget)
+                            .orElse(true)) {
+                leftover = true;
+                continue;
             }
-            bytes += encoded.remaining();
-            batches.add(batch);
+            List<ProducerBatch> batches = accumulator.drain(tp, now, remaining);
+            ByteString records = ByteString.EMPTY;
+            for (ProducerBatch b : batches) {
+                records = records.concat(UnsafeByteOperations.unsafeWrap(b.encoded(config.compression())));
+                remaining -= b.estimatedSizeBytes();
+                deadlineMs = Math.min(deadlineMs, b.createdMs() + config.deliveryTimeoutMs());
+            }
+            groups.add(new Group(tp, batches));
             inFlight.add(tp);
-            deadlineMs = Math.min(deadlineMs, batch.createdMs() + config.deliveryTimeoutMs());
             byTopic.computeIfAbsent(
                             tp.topic(), t -> TopicProduceData.newBuilder().setName(t))
                     .addPartitions(PartitionProduceData.newBuilder()
                             .setIndex(tp.partition())
-                            .setRecords(ByteString.copyFrom(encoded)));
+                            .setRecords(records));
         }
         ProduceRequest.Builder request = ProduceRequest.newBuilder()
                 .setAcks(config.acks())
@@ -207,24 +229,25 @@ public final class Sender {
                         BrokerGrpc.getProduceMethod(),
                         request.build(),
                         Math.max(1, deadlineMs - now))
-                .whenComplete((response, failure) -> onAnswer(batches, response, failure));
+                .whenComplete((response, failure) -> onAnswer(groups, response, failure));
+        return leftover;
     }
 
-    private void onAnswer(List<ProducerBatch> batches, ProduceResponse response, Throwable failure) {
+    private void onAnswer(List<Group> groups, ProduceResponse response, Throwable failure) {
         try {
             executor.execute(() -> {
-                handleAnswer(batches, response, failure);
+                handleAnswer(groups, response, failure);
                 runOnce();
             });
         } catch (RejectedExecutionException e) {
             // The producer was closed forcefully and its thread is gone: nobody else touches these batches.
-            for (ProducerBatch b : batches) {
-                fail(b, new SkiffException("Producer is closed forcefully."));
+            for (Group g : groups) {
+                g.batches().forEach(b -> fail(b, new SkiffException("Producer is closed forcefully.")));
             }
         }
     }
 
-    private void handleAnswer(List<ProducerBatch> batches, ProduceResponse response, Throwable failure) {
+    private void handleAnswer(List<Group> groups, ProduceResponse response, Throwable failure) {
         long now = clock.millis();
         Map<TopicPartition, PartitionProduceResponse> answers = new HashMap<>();
         if (response != null) {
@@ -234,44 +257,54 @@ public final class Sender {
                 }
             }
         }
-        for (ProducerBatch b : batches) {
-            TopicPartition tp = b.topicPartition();
-            inFlight.remove(tp);
+        for (Group g : groups) {
+            inFlight.remove(g.tp());
             if (forceClosed) {
-                fail(b, new SkiffException("Producer is closed forcefully."));
+                g.batches().forEach(b -> fail(b, new SkiffException("Producer is closed forcefully.")));
             } else if (failure != null) {
-                onError(b, Rpc.isRetriable(failure), Rpc.toException(failure, "Produce"), now);
+                onError(g, Rpc.isRetriable(failure), Rpc.toException(failure, "Produce"), now);
             } else if (config.acks() == 0) {
-                complete(b, -1, -1);
+                g.batches().forEach(b -> complete(b, -1, -1));
             } else {
-                PartitionProduceResponse p = answers.get(tp);
+                PartitionProduceResponse p = answers.get(g.tp());
                 Errors error = p == null ? Errors.UNKNOWN_SERVER_ERROR : Errors.of(p.getError());
                 if (error == Errors.NONE) {
-                    complete(b, p.getBaseOffset(), p.getLogAppendTimeMs());
+                    long base = p.getBaseOffset();
+                    for (ProducerBatch b : g.batches()) {
+                        complete(b, base, p.getLogAppendTimeMs());
+                        base = base < 0 ? base : base + b.recordCount();
+                    }
                 } else {
-                    String message = p == null ? "The broker's answer did not mention " + tp : p.getErrorMessage();
-                    onError(b, error.isRetriable(), error.exception(message), now);
+                    String message = p == null ? "The broker's answer did not mention " + g.tp() : p.getErrorMessage();
+                    onError(g, error.isRetriable(), error.exception(message), now);
                 }
             }
         }
     }
 
-    private void onError(ProducerBatch b, boolean retriable, RuntimeException error, long now) {
-        b.lastError(error);
-        if (retriable && b.attempts() < config.retries() && now - b.createdMs() < config.deliveryTimeoutMs()) {
-            long waitMs = backoff.backoffMs(b.attempts() + 1);
-            log.warn(
-                    "Got error produce response on topic-partition {}, retrying ({} attempts left). Error: {}",
-                    b.topicPartition(),
-                    config.retries() - b.attempts() - 1,
-                    error.getMessage());
-            metadata.requestUpdate();
-            accumulator.reenqueue(b, now + waitMs);
-        } else if (retriable && b.attempts() < config.retries()) {
-            fail(b, expired(b, now));
-        } else {
-            fail(b, error);
+    /** Retries what may still be retried, at the head of the partition's queue in order; fails the rest. */
+    private void onError(Group g, boolean retriable, RuntimeException error, long now) {
+        List<ProducerBatch> retry = new ArrayList<>();
+        for (ProducerBatch b : g.batches()) {
+            b.lastError(error);
+            boolean attemptsLeft = retriable && b.attempts() < config.retries();
+            if (attemptsLeft && now - b.createdMs() < config.deliveryTimeoutMs()) {
+                retry.add(b);
+            } else {
+                fail(b, attemptsLeft ? expired(b, now) : error);
+            }
         }
+        if (retry.isEmpty()) {
+            return;
+        }
+        int attempts = retry.get(0).attempts();
+        log.warn(
+                "Got error produce response on topic-partition {}, retrying ({} attempts left). Error: {}",
+                g.tp(),
+                config.retries() - attempts - 1,
+                error.getMessage());
+        metadata.requestUpdate();
+        accumulator.reenqueue(retry, now + backoff.backoffMs(attempts + 1));
     }
 
     private RuntimeException expired(ProducerBatch b, long now) {

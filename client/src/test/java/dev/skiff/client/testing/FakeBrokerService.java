@@ -89,7 +89,7 @@ final class FakeBrokerService extends BrokerGrpc.BrokerImplBase {
                 .forEach(r -> values.add(r.value() == null ? null : new String(r.value(), StandardCharsets.UTF_8))));
         String compression =
                 batches.isEmpty() ? "none" : batches.get(0).info().compression().configName();
-        hooks.arrived(new FakeHooks.ProduceArrival(nodeId, tp, attempt, values, acks, compression));
+        hooks.arrived(new FakeHooks.ProduceArrival(nodeId, tp, attempt, values, acks, compression, batches.size()));
         PartitionProduceResponse.Builder out = PartitionProduceResponse.newBuilder()
                 .setIndex(tp.partition())
                 .setBaseOffset(-1)

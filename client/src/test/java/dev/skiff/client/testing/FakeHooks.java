@@ -14,7 +14,13 @@ import java.util.function.BiFunction;
 public final class FakeHooks {
     /** One Produce of one partition as a fake leader received it. */
     public record ProduceArrival(
-            int nodeId, TopicPartition tp, int attempt, List<String> values, int acks, String compression) {}
+            int nodeId,
+            TopicPartition tp,
+            int attempt,
+            List<String> values,
+            int acks,
+            String compression,
+            int batches) {}
 
     /** Decides an error for a partition's n-th Produce attempt (1-based), or null to append normally. */
     public volatile BiFunction<TopicPartition, Integer, Errors> produceError = (tp, n) -> null;
