@@ -33,6 +33,7 @@ public enum Errors {
             20, true, "Messages are written to the log, but to fewer in-sync replicas than required."),
     INVALID_REQUIRED_ACKS(21, false, "Produce request specified an invalid value for required acks."),
     INVALID_TIMESTAMP(32, false, "The timestamp of the message is out of acceptable range."),
+    UNSUPPORTED_VERSION(35, false, "The version of API is not supported."),
     TOPIC_ALREADY_EXISTS(36, false, "Topic already exists."),
     INVALID_PARTITIONS(37, false, "Number of partitions is below 1."),
     INVALID_REPLICATION_FACTOR(
@@ -45,7 +46,9 @@ public enum Errors {
     KAFKA_STORAGE_ERROR(56, true, "Disk error when trying to access log file on the disk."),
     FENCED_LEADER_EPOCH(74, true, "The leader epoch in the request is older than the epoch on the broker."),
     UNKNOWN_LEADER_EPOCH(75, true, "The leader epoch in the request is newer than the epoch on the broker."),
-    INVALID_RECORD(87, false, "This record has failed the validation on broker and hence will be rejected.");
+    STALE_BROKER_EPOCH(77, false, "Broker epoch has changed."),
+    INVALID_RECORD(87, false, "This record has failed the validation on broker and hence will be rejected."),
+    INVALID_UPDATE_VERSION(108, false, "The given update version was invalid.");
 
     private final int code;
     private final boolean retriable;

@@ -21,6 +21,8 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends records to partition leaders, batching by {@code linger.ms} and {@code batch.size} per
@@ -30,6 +32,8 @@ import java.util.concurrent.TimeUnit;
  * call {@link #send}. Owns one network thread, which runs callbacks.
  */
 public final class Producer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Producer.class);
+
     private final ProducerConfig config;
     private final Clock clock;
     private final ScheduledExecutorService networkThread;
@@ -167,7 +171,13 @@ public final class Producer implements AutoCloseable {
         closed = true;
         accumulator.beginClose();
         sender.wakeup();
-        long timeoutMs = timeout.toMillis() < 0 ? 0 : Math.min(timeout.toMillis(), Long.MAX_VALUE / 4);
+        boolean fromCallback = sender.isNetworkThread();
+        if (fromCallback) {
+            log.warn(
+                    "Overriding close timeout {} ms to 0 ms: close() was called from a callback on the network thread",
+                    timeout.toMillis());
+        }
+        long timeoutMs = fromCallback || timeout.toMillis() < 0 ? 0 : Math.min(timeout.toMillis(), Long.MAX_VALUE / 4);
         long deadline = clock.millis() + timeoutMs;
         boolean forced = false;
         // A send() that passed its closed-check just before close() may still append: loop until none is left.
@@ -182,7 +192,9 @@ public final class Producer implements AutoCloseable {
         }
         networkThread.shutdown();
         try {
-            networkThread.awaitTermination(5, TimeUnit.SECONDS);
+            if (!fromCallback) {
+                networkThread.awaitTermination(5, TimeUnit.SECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -408,4 +408,17 @@ class ProducerTest {
         assertEquals("k", str(r.key()));
         assertEquals(List.of(new Header("h1", utf8("x"))), r.headers());
     }
+
+    @Test
+    void closingFromACallbackDoesNotDeadlock() {
+        cluster.createTopic("t", 1, 1);
+        Producer p = producer();
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        p.send(new ProducerRecord("t", utf8("v")), (m, e) -> {
+            p.close();
+            closed.complete(null);
+        });
+        closed.join();
+        assertThrows(IllegalStateException.class, () -> p.send(new ProducerRecord("t", utf8("w"))));
+    }
 }

@@ -61,6 +61,7 @@ public final class Sender {
     private CompletableFuture<?> watchedRefresh;
     private boolean forceClosed;
     private int drainStart;
+    private volatile Thread thread;
 
     public Sender(
             ProducerConfig config,
@@ -107,7 +108,13 @@ public final class Sender {
         }
     }
 
+    /** True on the network thread, where callbacks run: a close() there must not wait for itself. */
+    public boolean isNetworkThread() {
+        return Thread.currentThread() == thread;
+    }
+
     private void run() {
+        thread = Thread.currentThread();
         wakeupPending.set(false);
         try {
             runOnce();
