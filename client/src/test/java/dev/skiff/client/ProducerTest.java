@@ -421,4 +421,20 @@ class ProducerTest {
         closed.join();
         assertThrows(IllegalStateException.class, () -> p.send(new ProducerRecord("t", utf8("w"))));
     }
+
+    @Test
+    void aLeaderlessPartitionIsRefreshedNoFasterThanTheBackoff() {
+        cluster.createTopic("t", 1, 1);
+        cluster.setLeader(TP0, -1);
+        Producer p = producer("linger.ms", "0", "retry.backoff.ms", "50", "retry.backoff.max.ms", "50");
+        int before = cluster.hooks().metadataCalls.get();
+        long start = System.nanoTime();
+        CompletableFuture<RecordMetadata> f = p.send(new ProducerRecord("t", utf8("v")));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> cluster.hooks().metadataCalls.get() - before >= 6);
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(tookMs >= 160, "6 refreshes at least ~40 ms apart took " + tookMs + " ms");
+        cluster.setLeader(TP0, 1);
+        assertEquals(0, f.join().offset());
+    }
 }

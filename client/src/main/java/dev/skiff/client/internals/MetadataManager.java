@@ -40,6 +40,7 @@ public final class MetadataManager {
     private boolean updateRequested;
     private long lastSuccessMs = Long.MIN_VALUE / 2;
     private long lastFailureMs;
+    private long lastStartMs = Long.MIN_VALUE / 2;
     private int failures;
     private int rotation;
 
@@ -116,6 +117,8 @@ public final class MetadataManager {
                 return Long.MAX_VALUE;
             }
             long due = updateRequested ? nowMs : lastSuccessMs + config.metadataMaxAgeMs();
+            // Never more often than retry.backoff.ms, even when every answer leaves a leader unknown.
+            due = Math.max(due, lastStartMs + backoff.initialMs());
             if (failures > 0) {
                 due = Math.max(due, lastFailureMs + backoff.backoffMs(failures));
             }
@@ -137,6 +140,7 @@ public final class MetadataManager {
             result = new CompletableFuture<>();
             inFlight = result;
             updateRequested = false;
+            lastStartMs = clock.millis();
         }
         MetadataRequest request = MetadataRequest.newBuilder()
                 .addAllTopics(requested)

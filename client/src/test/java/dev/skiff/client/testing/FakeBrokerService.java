@@ -250,6 +250,7 @@ final class FakeBrokerService extends BrokerGrpc.BrokerImplBase {
         if (refuse(observer)) {
             return;
         }
+        cluster.hooks().metadataCalls.incrementAndGet();
         MetadataResponse.Builder b =
                 MetadataResponse.newBuilder().setClusterId(cluster.clusterId).setControllerId(1);
         synchronized (cluster) {

@@ -34,6 +34,9 @@ public final class FakeHooks {
     /** When set, every call of the named services fails with gRPC UNAVAILABLE. */
     public volatile boolean unavailable;
 
+    /** Metadata requests served, by any node. */
+    public final AtomicInteger metadataCalls = new AtomicInteger();
+
     private final List<ProduceArrival> arrivals = Collections.synchronizedList(new ArrayList<>());
     private final Map<TopicPartition, AtomicInteger> attempts = new ConcurrentHashMap<>();
     private final Map<TopicPartition, AtomicInteger> inFlight = new ConcurrentHashMap<>();
