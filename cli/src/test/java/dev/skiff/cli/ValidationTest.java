@@ -1,0 +1,101 @@
+package dev.skiff.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Bad command lines exit 1 with exactly one line on stderr, before any connection is attempted
+ * (the default bootstrap address has no server in tests, which would exit 2).
+ */
+class ValidationTest {
+    private static void userError(String expected, String... args) {
+        Cli.Result r = Cli.run(args);
+        assertEquals(1, r.exit(), r.toString());
+        assertEquals(1, r.errLines().size(), r.toString());
+        assertEquals("", r.out(), r.toString());
+        assertEquals(expected, r.errLines().get(0), r.toString());
+    }
+
+    @Test
+    void noCommand() {
+        userError(
+                "Error: missing command: one of topics, configs, console-producer, console-consumer, dump-log, producer-perf-test, consumer-perf-test, cluster (see 'skiff --help')");
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "Error: Command must include exactly one action: --list, --describe, --create, --alter or --delete|topics",
+                "Error: Command must include exactly one action: --list, --describe, --create, --alter or --delete|topics --list --describe",
+                "Error: Missing required argument --topic|topics --create",
+                "Error: Missing required argument --topic|topics --delete",
+                "Error: The partitions must be greater than 0|topics --create --topic t --partitions 0",
+                "Error: The replication factor must be between 1 and 32767 inclusive|topics --create --topic t --replication-factor 0",
+                "Error: Invalid --config 'retention.ms': expected key=value|topics --create --topic t --config retention.ms",
+                "Error: Option --replication-factor can't be used with --alter|topics --alter --topic t --partitions 3 --replication-factor 2",
+                "Error: Option --config can't be used with --describe|topics --describe --config a=b",
+                "Error: Option --if-not-exists can't be used with --list|topics --list --if-not-exists",
+                "Error: Option --under-replicated-partitions can't be used with --list|topics --list --under-replicated-partitions",
+                "Error: --alter needs --partitions (topic configs are changed with 'skiff configs --alter')|topics --alter --topic t",
+                "Error: Unknown option: '--bogus' (see 'skiff topics --help')|topics --list --bogus",
+                "Error: Invalid value for option '--partitions': 'many' is not an int (see 'skiff topics --help')|topics --create --topic t --partitions many",
+                "Error: Invalid --bootstrap-server 'localhost': Invalid url: localhost (expected host:port)|topics --list --bootstrap-server localhost",
+                "Error: Command must include exactly one action: --describe, --alter|configs --entity-type topics",
+                "Error: Missing required argument --entity-type|configs --describe",
+                "Error: Invalid entity type users, the entity type must be one of topics, brokers|configs --describe --entity-type users",
+                "Error: At least one of --add-config or --delete-config must be specified with --alter|configs --alter --entity-type topics --entity-name t",
+                "Error: An entity name must be specified with --alter of topics|configs --alter --entity-type topics --add-config a=b",
+                "Error: The entity name for brokers must be a valid integer broker id, but it is: one|configs --describe --entity-type brokers --entity-name one",
+                "Error: Invalid --add-config entry 'retention.ms': expected key=value|configs --alter --entity-type topics --entity-name t --add-config retention.ms",
+                "Error: Missing required option: '--topic=TOPIC' (see 'skiff console-producer --help')|console-producer",
+                "Error: Unknown --property parse.kye (known: parse.key, key.separator, ignore.error, null.marker)|console-producer --topic t --property parse.kye=true",
+                "Error: The partition is required when offset is specified.|console-consumer --topic t --offset 5",
+                "Error: Options from-beginning and offset cannot be specified together.|console-consumer --topic t --partition 0 --offset 5 --from-beginning",
+                "Error: The provided offset value is incorrect. Valid values are 'earliest', 'latest', or a non-negative long.|console-consumer --topic t --partition 0 --offset soon",
+                "Error: --group is not supported yet: consumer groups come in a later release; use --partition or read all partitions|console-consumer --topic t --group g",
+                "Error: Missing required options: '--num-records=N', '--record-size=BYTES', '--throughput=RECORDS/SEC' (see 'skiff producer-perf-test --help')|producer-perf-test --topic t",
+                "Error: Missing required option: '--num-records=N' (see 'skiff consumer-perf-test --help')|consumer-perf-test --topic t",
+                "Error: Missing segment file: skiff dump-log FILE [FILE...]|dump-log",
+                "Error: No such file: /nonexistent/00000000000000000000.log|dump-log /nonexistent/00000000000000000000.log",
+            })
+    void badFlagsAreOneLineUserErrors(String expected, String args) {
+        userError(expected, args.split(" "));
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (String command : new String[] {
+            "topics",
+            "configs",
+            "console-producer",
+            "console-consumer",
+            "dump-log",
+            "producer-perf-test",
+            "consumer-perf-test"
+        }) {
+            List<String> args = new java.util.ArrayList<>(List.of(command.split(" ")));
+            args.add("--help");
+            Cli.Result r = Cli.run(args.toArray(new String[0]));
+            assertEquals(0, r.exit(), r.toString());
+            assertTrue(r.out().startsWith("Usage: skiff " + command), r.toString());
+            assertTrue(r.out().contains("--bootstrap-server"), command + " takes --bootstrap-server");
+        }
+        Cli.Result top = Cli.run("--help");
+        assertEquals(0, top.exit());
+        assertTrue(top.out().contains("console-consumer"));
+    }
+
+    @Test
+    void versionIsPrinted() {
+        Cli.Result r = Cli.run("--version");
+        assertEquals(0, r.exit());
+        assertTrue(r.out().matches("skiff \\d+\\.\\d+\\.\\d+.*\n"), r.out());
+        assertEquals(r.out(), Cli.run("topics", "--version").out());
+    }
+}

@@ -1,0 +1,240 @@
+package dev.skiff.client;
+
+import dev.skiff.client.internals.AdminCall;
+import dev.skiff.client.internals.AdminCall.Outcome;
+import dev.skiff.client.internals.AdminProtocol;
+import dev.skiff.client.internals.Backoff;
+import dev.skiff.client.internals.Channels;
+import dev.skiff.client.internals.ClientExecutors;
+import dev.skiff.client.internals.ConfigValues;
+import dev.skiff.proto.v1.AdminGrpc;
+import dev.skiff.proto.v1.AlterConfigsRequest;
+import dev.skiff.proto.v1.AlterConfigsResponse;
+import dev.skiff.proto.v1.CreatePartitionsRequest;
+import dev.skiff.proto.v1.CreatePartitionsResponse;
+import dev.skiff.proto.v1.CreateTopicsRequest;
+import dev.skiff.proto.v1.CreateTopicsResponse;
+import dev.skiff.proto.v1.DeleteTopicsRequest;
+import dev.skiff.proto.v1.DeleteTopicsResponse;
+import dev.skiff.proto.v1.DescribeClusterRequest;
+import dev.skiff.proto.v1.DescribeClusterResponse;
+import dev.skiff.proto.v1.DescribeConfigsRequest;
+import dev.skiff.proto.v1.DescribeConfigsResponse;
+import dev.skiff.proto.v1.DescribeTopicsRequest;
+import dev.skiff.proto.v1.DescribeTopicsResponse;
+import dev.skiff.proto.v1.ListTopicsRequest;
+import dev.skiff.proto.v1.ListTopicsResponse;
+import dev.skiff.proto.v1.PartitionCountUpdate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * Topics, partitions, configs and the cluster, as Kafka's Admin client offers them. Every method
+ * returns at once with futures; each operation is retried (connection failures, {@code
+ * NOT_CONTROLLER}) until {@code default.api.timeout.ms}. A cluster that never answers fails the
+ * futures with {@link ClusterUnreachableException}. Thread-safe.
+ */
+public final class Admin implements AutoCloseable {
+    private static final String ALL = "";
+
+    private final AdminConfig config;
+    private final ScheduledExecutorService timers;
+    private final Channels channels;
+    private final AdminCall.Context ctx;
+
+    public static Admin create(Map<String, ?> configs) {
+        return new Admin(configs, ClientEnvironment.system());
+    }
+
+    public static Admin create(Properties props) {
+        return new Admin(ConfigValues.toMap(props), ClientEnvironment.system());
+    }
+
+    public Admin(Map<String, ?> configs, ClientEnvironment env) {
+        this.config = AdminConfig.parse(configs);
+        this.timers = ClientExecutors.singleThread(
+                env.threadFactory("skiff-admin-timer | " + config.common().clientId()));
+        this.channels = new Channels(env.channelFactory(64 << 20), env.clock());
+        Backoff backoff =
+                new Backoff(config.common().retryBackoffMs(), config.common().retryBackoffMaxMs(), env.random());
+        this.ctx = new AdminCall.Context(
+                channels,
+                config.common().bootstrapServers(),
+                env.clock(),
+                timers,
+                backoff,
+                config.common().requestTimeoutMs(),
+                config.defaultApiTimeoutMs(),
+                config.common().connectionSetupTimeoutMs());
+    }
+
+    /** Creates topics; see {@link CreateTopicsOptions} for validate-only and if-not-exists. */
+    public KeyedResult<String, CreatedTopic> createTopics(Collection<NewTopic> topics, CreateTopicsOptions options) {
+        Map<String, NewTopic> byName = new LinkedHashMap<>();
+        for (NewTopic t : topics) {
+            if (byName.put(t.name(), t) != null) {
+                throw new IllegalArgumentException("Topic " + t.name() + " is listed twice");
+            }
+        }
+        return AdminCall.run(
+                "CreateTopics",
+                ctx,
+                byName.keySet(),
+                (node, names, timeoutMs) -> {
+                    CreateTopicsRequest.Builder req = CreateTopicsRequest.newBuilder()
+                            .setValidateOnly(options.validateOnly())
+                            .setTimeoutMs((int) timeoutMs);
+                    names.forEach(n -> req.addTopics(AdminProtocol.creatable(byName.get(n))));
+                    return channels.call(node, AdminGrpc.getCreateTopicsMethod(), req.build(), timeoutMs);
+                },
+                (CreateTopicsResponse resp, Set<String> names) -> AdminProtocol.created(resp, options.ifNotExists()),
+                false);
+    }
+
+    public KeyedResult<String, CreatedTopic> createTopics(Collection<NewTopic> topics) {
+        return createTopics(topics, CreateTopicsOptions.defaults());
+    }
+
+    /** Deletes topics by name; a missing one fails with {@link Errors#UNKNOWN_TOPIC_OR_PARTITION}. */
+    public KeyedResult<String, Void> deleteTopics(Collection<String> names) {
+        return AdminCall.run(
+                "DeleteTopics",
+                ctx,
+                new LinkedHashSet<>(names),
+                (node, keys, timeoutMs) -> channels.call(
+                        node,
+                        AdminGrpc.getDeleteTopicsMethod(),
+                        DeleteTopicsRequest.newBuilder()
+                                .addAllNames(keys)
+                                .setTimeoutMs((int) timeoutMs)
+                                .build(),
+                        timeoutMs),
+                (DeleteTopicsResponse resp, Set<String> keys) -> AdminProtocol.topicResults(resp.getTopicsList()),
+                false);
+    }
+
+    /** Topic names, sorted; internal topics ({@code __consumer_offsets}) only if asked for. */
+    public CompletableFuture<SortedSet<String>> listTopics(boolean includeInternal) {
+        return AdminCall.run(
+                        "ListTopics",
+                        ctx,
+                        Set.of(ALL),
+                        (node, keys, timeoutMs) -> channels.call(
+                                node,
+                                AdminGrpc.getListTopicsMethod(),
+                                ListTopicsRequest.newBuilder()
+                                        .setIncludeInternal(includeInternal)
+                                        .build(),
+                                timeoutMs),
+                        (ListTopicsResponse resp, Set<String> keys) -> Map.<String, Outcome<SortedSet<String>>>of(
+                                ALL, new Outcome.Done<>(AdminProtocol.names(resp))),
+                        true)
+                .value(ALL);
+    }
+
+    /** Describes topics: id, partitions (leader, replicas, ISR) and config overrides. */
+    public KeyedResult<String, TopicDescription> describeTopics(Collection<String> names) {
+        return AdminCall.run(
+                "DescribeTopics",
+                ctx,
+                new LinkedHashSet<>(names),
+                (node, keys, timeoutMs) -> channels.call(
+                        node,
+                        AdminGrpc.getDescribeTopicsMethod(),
+                        DescribeTopicsRequest.newBuilder().addAllNames(keys).build(),
+                        timeoutMs),
+                (DescribeTopicsResponse resp, Set<String> keys) -> AdminProtocol.described(resp),
+                true);
+    }
+
+    /** Raises topics' partition counts to the given totals. */
+    public KeyedResult<String, Void> createPartitions(Map<String, Integer> newTotalCounts) {
+        return AdminCall.run(
+                "CreatePartitions",
+                ctx,
+                new LinkedHashSet<>(newTotalCounts.keySet()),
+                (node, keys, timeoutMs) -> {
+                    CreatePartitionsRequest.Builder req = CreatePartitionsRequest.newBuilder();
+                    keys.forEach(k -> req.addTopics(
+                            PartitionCountUpdate.newBuilder().setName(k).setCount(newTotalCounts.get(k))));
+                    return channels.call(node, AdminGrpc.getCreatePartitionsMethod(), req.build(), timeoutMs);
+                },
+                (CreatePartitionsResponse resp, Set<String> keys) -> AdminProtocol.topicResults(resp.getTopicsList()),
+                false);
+    }
+
+    /** The cluster id, active controller, brokers and quorum voters. */
+    public CompletableFuture<ClusterDescription> describeCluster() {
+        return AdminCall.run(
+                        "DescribeCluster",
+                        ctx,
+                        Set.of(ALL),
+                        (node, keys, timeoutMs) -> channels.call(
+                                node,
+                                AdminGrpc.getDescribeClusterMethod(),
+                                DescribeClusterRequest.getDefaultInstance(),
+                                timeoutMs),
+                        (DescribeClusterResponse resp, Set<String> keys) -> Map.<String, Outcome<ClusterDescription>>of(
+                                ALL, new Outcome.Done<>(AdminProtocol.cluster(resp))),
+                        true)
+                .value(ALL);
+    }
+
+    /** Every config of each resource, with its source. */
+    public KeyedResult<ConfigResource, List<ConfigEntry>> describeConfigs(Collection<ConfigResource> resources) {
+        return AdminCall.run(
+                "DescribeConfigs",
+                ctx,
+                new LinkedHashSet<>(resources),
+                (node, keys, timeoutMs) -> {
+                    DescribeConfigsRequest.Builder req = DescribeConfigsRequest.newBuilder();
+                    keys.forEach(k -> req.addResources(AdminProtocol.resource(k)));
+                    return channels.call(node, AdminGrpc.getDescribeConfigsMethod(), req.build(), timeoutMs);
+                },
+                (DescribeConfigsResponse resp, Set<ConfigResource> keys) -> AdminProtocol.configs(resp),
+                true);
+    }
+
+    /** Sets or deletes individual config keys of each resource. */
+    public KeyedResult<ConfigResource, Void> incrementalAlterConfigs(
+            Map<ConfigResource, ? extends Collection<AlterConfigOp>> ops, boolean validateOnly) {
+        Map<ConfigResource, List<AlterConfigOp>> copy = new LinkedHashMap<>();
+        ops.forEach((r, list) -> copy.put(r, new ArrayList<>(list)));
+        return AdminCall.run(
+                "AlterConfigs",
+                ctx,
+                copy.keySet(),
+                (node, keys, timeoutMs) -> {
+                    AlterConfigsRequest.Builder req =
+                            AlterConfigsRequest.newBuilder().setValidateOnly(validateOnly);
+                    keys.forEach(k -> req.addResources(AdminProtocol.alter(k, copy.get(k))));
+                    return channels.call(node, AdminGrpc.getAlterConfigsMethod(), req.build(), timeoutMs);
+                },
+                (AlterConfigsResponse resp, Set<ConfigResource> keys) -> AdminProtocol.altered(resp),
+                false);
+    }
+
+    public KeyedResult<ConfigResource, Void> incrementalAlterConfigs(
+            Map<ConfigResource, ? extends Collection<AlterConfigOp>> ops) {
+        return incrementalAlterConfigs(ops, false);
+    }
+
+    public AdminConfig config() {
+        return config;
+    }
+
+    @Override
+    public void close() {
+        timers.shutdownNow();
+        channels.close();
+    }
+}

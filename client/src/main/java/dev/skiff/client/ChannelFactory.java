@@ -1,0 +1,19 @@
+package dev.skiff.client;
+
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+
+/** Opens the gRPC channel to one broker address. The client keeps one channel per address. */
+@FunctionalInterface
+public interface ChannelFactory {
+    ManagedChannel create(String host, int port);
+
+    /** Plaintext HTTP/2 over the transport found on the class path (grpc-netty-shaded). */
+    static ChannelFactory plaintext(int maxInboundMessageBytes) {
+        return (host, port) -> Grpc.newChannelBuilderForAddress(host, port, InsecureChannelCredentials.create())
+                .maxInboundMessageSize(maxInboundMessageBytes)
+                .userAgent("skiff-client")
+                .build();
+    }
+}

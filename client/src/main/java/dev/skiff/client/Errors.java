@@ -1,0 +1,96 @@
+package dev.skiff.client;
+
+import dev.skiff.proto.v1.ErrorCode;
+
+/**
+ * The error codes of skiff's API, with Kafka's names and numbers, and whether retrying (after a
+ * metadata refresh) can help. The retriable set is the one common.proto documents, plus the leader
+ * epoch errors that a metadata refresh cures.
+ */
+public enum Errors {
+    NONE(0, false, ""),
+    UNKNOWN_SERVER_ERROR(-1, false, "The server experienced an unexpected error when processing the request."),
+    OFFSET_OUT_OF_RANGE(1, false, "The requested offset is not within the range of offsets maintained by the server."),
+    CORRUPT_MESSAGE(
+            2, false, "This message has failed its CRC checksum, exceeds the valid size, or is otherwise corrupt."),
+    UNKNOWN_TOPIC_OR_PARTITION(3, true, "This server does not host this topic-partition."),
+    INVALID_FETCH_SIZE(4, false, "The requested fetch size is invalid."),
+    LEADER_NOT_AVAILABLE(
+            5, true, "There is no leader for this topic-partition as we are in the middle of a leadership election."),
+    NOT_LEADER_OR_FOLLOWER(
+            6,
+            true,
+            "For requests intended only for the leader, this error indicates that the broker is not the current leader."),
+    REQUEST_TIMED_OUT(7, true, "The request timed out."),
+    BROKER_NOT_AVAILABLE(8, false, "The broker is not available."),
+    MESSAGE_TOO_LARGE(
+            10, false, "The request included a message larger than the max message size the server will accept."),
+    INVALID_TOPIC_EXCEPTION(17, false, "The request attempted to perform an operation on an invalid topic."),
+    RECORD_LIST_TOO_LARGE(
+            18, false, "The request included message batch larger than the configured segment size on the server."),
+    NOT_ENOUGH_REPLICAS(19, true, "Messages are rejected since there are fewer in-sync replicas than required."),
+    NOT_ENOUGH_REPLICAS_AFTER_APPEND(
+            20, true, "Messages are written to the log, but to fewer in-sync replicas than required."),
+    INVALID_REQUIRED_ACKS(21, false, "Produce request specified an invalid value for required acks."),
+    INVALID_TIMESTAMP(32, false, "The timestamp of the message is out of acceptable range."),
+    UNSUPPORTED_VERSION(35, false, "The version of API is not supported."),
+    TOPIC_ALREADY_EXISTS(36, false, "Topic already exists."),
+    INVALID_PARTITIONS(37, false, "Number of partitions is below 1."),
+    INVALID_REPLICATION_FACTOR(
+            38, false, "Replication factor is below 1 or larger than the number of available brokers."),
+    INVALID_CONFIG(40, false, "Configuration is invalid."),
+    NOT_CONTROLLER(41, true, "This is not the correct controller for this cluster."),
+    INVALID_REQUEST(42, false, "This most likely occurs because of a request being malformed by the client library."),
+    OUT_OF_ORDER_SEQUENCE_NUMBER(45, false, "The broker received an out of order sequence number."),
+    INVALID_PRODUCER_EPOCH(47, false, "Producer attempted to produce with an old epoch."),
+    KAFKA_STORAGE_ERROR(56, true, "Disk error when trying to access log file on the disk."),
+    FENCED_LEADER_EPOCH(74, true, "The leader epoch in the request is older than the epoch on the broker."),
+    UNKNOWN_LEADER_EPOCH(75, true, "The leader epoch in the request is newer than the epoch on the broker."),
+    STALE_BROKER_EPOCH(77, false, "Broker epoch has changed."),
+    INVALID_RECORD(87, false, "This record has failed the validation on broker and hence will be rejected."),
+    INVALID_UPDATE_VERSION(108, false, "The given update version was invalid.");
+
+    private final int code;
+    private final boolean retriable;
+    private final String defaultMessage;
+
+    Errors(int code, boolean retriable, String defaultMessage) {
+        this.code = code;
+        this.retriable = retriable;
+        this.defaultMessage = defaultMessage;
+    }
+
+    /** Kafka's numeric code. */
+    public int code() {
+        return code;
+    }
+
+    public boolean isRetriable() {
+        return retriable;
+    }
+
+    public String defaultMessage() {
+        return defaultMessage;
+    }
+
+    /** The error with this Kafka code; unknown codes map to {@link #UNKNOWN_SERVER_ERROR}. */
+    public static Errors forCode(int code) {
+        for (Errors e : values()) {
+            if (e.code == code) {
+                return e;
+            }
+        }
+        return UNKNOWN_SERVER_ERROR;
+    }
+
+    /** The error a response carried; an unrecognized enum value is an unknown server error. */
+    public static Errors of(ErrorCode proto) {
+        return proto == ErrorCode.UNRECOGNIZED ? UNKNOWN_SERVER_ERROR : forCode(proto.getNumber());
+    }
+
+    /** An exception carrying this error and the server's message, or the default message if that is empty. */
+    public ApiException exception(String serverMessage) {
+        String message = serverMessage == null || serverMessage.isEmpty() ? defaultMessage : serverMessage;
+        return new ApiException(this, message);
+    }
+}

@@ -1,0 +1,210 @@
+package dev.skiff.client.internals;
+
+import dev.skiff.client.AlterConfigOp;
+import dev.skiff.client.ClusterDescription;
+import dev.skiff.client.ConfigEntry;
+import dev.skiff.client.ConfigResource;
+import dev.skiff.client.CreatedTopic;
+import dev.skiff.client.Errors;
+import dev.skiff.client.NewTopic;
+import dev.skiff.client.Node;
+import dev.skiff.client.PartitionInfo;
+import dev.skiff.client.QuorumVoter;
+import dev.skiff.client.TopicDescription;
+import dev.skiff.client.internals.AdminCall.Outcome;
+import dev.skiff.proto.v1.AlterConfigsResource;
+import dev.skiff.proto.v1.AlterConfigsResponse;
+import dev.skiff.proto.v1.AlterConfigsResult;
+import dev.skiff.proto.v1.AlterOp;
+import dev.skiff.proto.v1.AlterableConfig;
+import dev.skiff.proto.v1.BrokerEndpoint;
+import dev.skiff.proto.v1.CreatableTopic;
+import dev.skiff.proto.v1.CreatableTopicResult;
+import dev.skiff.proto.v1.CreateTopicsResponse;
+import dev.skiff.proto.v1.DescribeClusterResponse;
+import dev.skiff.proto.v1.DescribeConfigsResponse;
+import dev.skiff.proto.v1.DescribeConfigsResult;
+import dev.skiff.proto.v1.DescribeTopicsResponse;
+import dev.skiff.proto.v1.ListTopicsResponse;
+import dev.skiff.proto.v1.PartitionDescription;
+import dev.skiff.proto.v1.ResourceType;
+import dev.skiff.proto.v1.TopicResult;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/** Translations between the Admin service's messages and the client's types. Pure functions. */
+public final class AdminProtocol {
+    private AdminProtocol() {}
+
+    public static CreatableTopic creatable(NewTopic t) {
+        return CreatableTopic.newBuilder()
+                .setName(t.name())
+                .setNumPartitions(t.numPartitions())
+                .setReplicationFactor(t.replicationFactor())
+                .putAllConfigs(t.configs())
+                .build();
+    }
+
+    public static Map<String, Outcome<CreatedTopic>> created(CreateTopicsResponse resp, boolean ifNotExists) {
+        Map<String, Outcome<CreatedTopic>> out = new HashMap<>();
+        for (CreatableTopicResult r : resp.getTopicsList()) {
+            Errors e = Errors.of(r.getError());
+            CreatedTopic topic = new CreatedTopic(
+                    r.getName(), r.getTopicId(), r.getNumPartitions(), r.getReplicationFactor(), e == Errors.NONE);
+            if (e == Errors.NONE || (e == Errors.TOPIC_ALREADY_EXISTS && ifNotExists)) {
+                out.put(r.getName(), new Outcome.Done<>(topic));
+            } else {
+                out.put(r.getName(), failure(e, r.getErrorMessage(), "Topic '" + r.getName() + "'"));
+            }
+        }
+        return out;
+    }
+
+    /** Per-topic results of delete and create-partitions. */
+    public static Map<String, Outcome<Void>> topicResults(List<TopicResult> results) {
+        Map<String, Outcome<Void>> out = new HashMap<>();
+        for (TopicResult r : results) {
+            Errors e = Errors.of(r.getError());
+            out.put(
+                    r.getName(),
+                    e == Errors.NONE
+                            ? new Outcome.Done<>(null)
+                            : failure(e, r.getErrorMessage(), "Topic '" + r.getName() + "'"));
+        }
+        return out;
+    }
+
+    /** NOT_CONTROLLER is worth another try (the request will find the new controller); other errors are final. */
+    private static <V> Outcome<V> failure(Errors e, String message, String subject) {
+        if (e == Errors.NOT_CONTROLLER) {
+            return new Outcome.Retry<>(e.name());
+        }
+        String text = message == null || message.isEmpty() ? subject + ": " + e.defaultMessage() : message;
+        return new Outcome.Failed<>(e.exception(text));
+    }
+
+    public static SortedSet<String> names(ListTopicsResponse resp) {
+        return new TreeSet<>(resp.getNamesList());
+    }
+
+    public static Map<String, Outcome<TopicDescription>> described(DescribeTopicsResponse resp) {
+        Map<String, Outcome<TopicDescription>> out = new HashMap<>();
+        for (dev.skiff.proto.v1.TopicDescription t : resp.getTopicsList()) {
+            Errors e = Errors.of(t.getError());
+            if (e != Errors.NONE) {
+                String subject = "Topic '" + t.getName() + "'";
+                out.put(
+                        t.getName(),
+                        e == Errors.UNKNOWN_TOPIC_OR_PARTITION
+                                        && t.getErrorMessage().isEmpty()
+                                ? new Outcome.Failed<>(e.exception(subject + " does not exist"))
+                                : failure(e, t.getErrorMessage(), subject));
+                continue;
+            }
+            List<PartitionInfo> partitions = new ArrayList<>();
+            for (PartitionDescription p : t.getPartitionsList()) {
+                partitions.add(new PartitionInfo(
+                        t.getName(),
+                        p.getIndex(),
+                        p.getLeader(),
+                        p.getLeaderEpoch(),
+                        p.getReplicasList(),
+                        p.getIsrList()));
+            }
+            partitions.sort(Comparator.comparingInt(PartitionInfo::partition));
+            out.put(
+                    t.getName(),
+                    new Outcome.Done<>(new TopicDescription(
+                            t.getName(), t.getTopicId(), t.getIsInternal(), partitions, t.getConfigsMap())));
+        }
+        return out;
+    }
+
+    public static ClusterDescription cluster(DescribeClusterResponse resp) {
+        List<Node> brokers = new ArrayList<>();
+        for (BrokerEndpoint b : resp.getBrokersList()) {
+            brokers.add(new Node(b.getNodeId(), b.getHost(), b.getPort(), b.getRack()));
+        }
+        brokers.sort(Comparator.comparingInt(Node::id));
+        List<QuorumVoter> voters = new ArrayList<>();
+        for (dev.skiff.proto.v1.QuorumVoter v : resp.getVotersList()) {
+            voters.add(new QuorumVoter(v.getNodeId(), v.getHost(), v.getPort(), v.getIsLeader()));
+        }
+        voters.sort(Comparator.comparingInt(QuorumVoter::nodeId));
+        return new ClusterDescription(resp.getClusterId(), resp.getControllerId(), brokers, voters);
+    }
+
+    public static dev.skiff.proto.v1.ConfigResource resource(ConfigResource r) {
+        return dev.skiff.proto.v1.ConfigResource.newBuilder()
+                .setType(r.type() == ConfigResource.Type.TOPIC ? ResourceType.TOPIC : ResourceType.BROKER)
+                .setName(r.name())
+                .build();
+    }
+
+    private static ConfigResource resource(dev.skiff.proto.v1.ConfigResource r) {
+        return new ConfigResource(
+                r.getType() == ResourceType.BROKER ? ConfigResource.Type.BROKER : ConfigResource.Type.TOPIC,
+                r.getName());
+    }
+
+    public static Map<ConfigResource, Outcome<List<ConfigEntry>>> configs(DescribeConfigsResponse resp) {
+        Map<ConfigResource, Outcome<List<ConfigEntry>>> out = new HashMap<>();
+        for (DescribeConfigsResult r : resp.getResultsList()) {
+            ConfigResource key = resource(r.getResource());
+            Errors e = Errors.of(r.getError());
+            if (e != Errors.NONE) {
+                out.put(key, failure(e, r.getErrorMessage(), capitalized(key)));
+                continue;
+            }
+            List<ConfigEntry> entries = new ArrayList<>();
+            for (dev.skiff.proto.v1.ConfigEntry c : r.getEntriesList()) {
+                entries.add(new ConfigEntry(c.getName(), c.getValue(), source(c.getSource()), c.getReadOnly()));
+            }
+            entries.sort(Comparator.comparing(ConfigEntry::name));
+            out.put(key, new Outcome.Done<>(entries));
+        }
+        return out;
+    }
+
+    private static ConfigEntry.Source source(dev.skiff.proto.v1.ConfigSource s) {
+        return switch (s) {
+            case DYNAMIC_TOPIC_CONFIG -> ConfigEntry.Source.DYNAMIC_TOPIC_CONFIG;
+            case DYNAMIC_BROKER_CONFIG -> ConfigEntry.Source.DYNAMIC_BROKER_CONFIG;
+            case STATIC_BROKER_CONFIG -> ConfigEntry.Source.STATIC_BROKER_CONFIG;
+            case DEFAULT_CONFIG -> ConfigEntry.Source.DEFAULT_CONFIG;
+            default -> ConfigEntry.Source.UNKNOWN;
+        };
+    }
+
+    public static AlterConfigsResource alter(ConfigResource r, List<AlterConfigOp> ops) {
+        AlterConfigsResource.Builder b = AlterConfigsResource.newBuilder().setResource(resource(r));
+        for (AlterConfigOp op : ops) {
+            b.addConfigs(AlterableConfig.newBuilder()
+                    .setName(op.name())
+                    .setOp(op.op() == AlterConfigOp.OpType.DELETE ? AlterOp.DELETE : AlterOp.SET)
+                    .setValue(op.value() == null ? "" : op.value()));
+        }
+        return b.build();
+    }
+
+    public static Map<ConfigResource, Outcome<Void>> altered(AlterConfigsResponse resp) {
+        Map<ConfigResource, Outcome<Void>> out = new HashMap<>();
+        for (AlterConfigsResult r : resp.getResultsList()) {
+            ConfigResource key = resource(r.getResource());
+            Errors e = Errors.of(r.getError());
+            out.put(
+                    key,
+                    e == Errors.NONE ? new Outcome.Done<>(null) : failure(e, r.getErrorMessage(), capitalized(key)));
+        }
+        return out;
+    }
+
+    private static String capitalized(ConfigResource r) {
+        return (r.type() == ConfigResource.Type.TOPIC ? "Topic '" : "Broker '") + r.name() + "'";
+    }
+}

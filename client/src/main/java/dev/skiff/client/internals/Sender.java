@@ -1,0 +1,343 @@
+package dev.skiff.client.internals;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
+import dev.skiff.client.ApiException;
+import dev.skiff.client.Errors;
+import dev.skiff.client.Node;
+import dev.skiff.client.ProducerConfig;
+import dev.skiff.client.SkiffException;
+import dev.skiff.client.TimeoutException;
+import dev.skiff.client.TopicPartition;
+import dev.skiff.proto.v1.BrokerGrpc;
+import dev.skiff.proto.v1.PartitionProduceData;
+import dev.skiff.proto.v1.PartitionProduceResponse;
+import dev.skiff.proto.v1.ProduceRequest;
+import dev.skiff.proto.v1.ProduceResponse;
+import dev.skiff.proto.v1.TopicProduceData;
+import dev.skiff.proto.v1.TopicProduceResponse;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The producer's network loop. It runs only on its single-threaded executor (the producer's
+ * network thread), which owns every field below except the wakeup flag: it moves sendable batches
+ * from the accumulator into Produce requests, one request per leader, and handles the answers.
+ *
+ * <p>Ordering invariant: a partition with a request in flight is muted, so at most one batch per
+ * partition is outstanding. A failed batch goes back to the head of its queue, before any later
+ * batch of that partition, so a retry can never reorder records.
+ */
+public final class Sender {
+    private static final Logger log = LoggerFactory.getLogger(Sender.class);
+
+    private final ProducerConfig config;
+    private final RecordAccumulator accumulator;
+    private final MetadataManager metadata;
+    private final Channels channels;
+    private final ScheduledExecutorService executor;
+    private final Clock clock;
+    private final Backoff backoff;
+    private final AtomicBoolean wakeupPending = new AtomicBoolean();
+
+    // Owned by the sender thread.
+    private final Set<TopicPartition> inFlight = new HashSet<>();
+    private ScheduledFuture<?> timer;
+    private long timerAtMs = Long.MAX_VALUE;
+    private CompletableFuture<?> watchedRefresh;
+    private boolean forceClosed;
+    private int drainStart;
+    private volatile Thread thread;
+
+    public Sender(
+            ProducerConfig config,
+            RecordAccumulator accumulator,
+            MetadataManager metadata,
+            Channels channels,
+            ScheduledExecutorService executor,
+            Clock clock,
+            Backoff backoff) {
+        this.config = config;
+        this.accumulator = accumulator;
+        this.metadata = metadata;
+        this.channels = channels;
+        this.executor = executor;
+        this.clock = clock;
+        this.backoff = backoff;
+    }
+
+    /** Asks the loop to look at the accumulator soon. Any thread. */
+    public void wakeup() {
+        if (wakeupPending.compareAndSet(false, true)) {
+            try {
+                executor.execute(this::run);
+            } catch (RejectedExecutionException e) {
+                wakeupPending.set(false);
+            }
+        }
+    }
+
+    /** Fails every batch not yet sent; answers to batches in flight fail them too. Any thread. */
+    public void forceClose(RuntimeException reason) {
+        try {
+            executor.execute(() -> {
+                forceClosed = true;
+                if (timer != null) {
+                    timer.cancel(false);
+                }
+                for (ProducerBatch b : accumulator.drainAllQueued()) {
+                    fail(b, reason);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            log.debug("sender already stopped", e);
+        }
+    }
+
+    /** True on the network thread, where callbacks run: a close() there must not wait for itself. */
+    public boolean isNetworkThread() {
+        return Thread.currentThread() == thread;
+    }
+
+    private void run() {
+        thread = Thread.currentThread();
+        wakeupPending.set(false);
+        try {
+            runOnce();
+        } catch (RuntimeException e) {
+            // A broken invariant: stop this producer loudly rather than lose records silently.
+            log.error("The producer's network thread failed; failing every pending record", e);
+            forceClosed = true;
+            for (ProducerBatch b : accumulator.drainAllQueued()) {
+                fail(b, new SkiffException("The producer's network thread failed: " + e, e));
+            }
+        }
+    }
+
+    /** One pass: expire, refresh metadata if due, send what is ready, and set the timer. */
+    void runOnce() {
+        if (forceClosed) {
+            return;
+        }
+        long now = clock.millis();
+        for (ProducerBatch b : accumulator.expire(now, config.deliveryTimeoutMs(), inFlight)) {
+            fail(b, expired(b, now));
+        }
+        RecordAccumulator.ReadyResult ready = accumulator.ready(metadata.current(), now, inFlight);
+        if (ready.unknownLeaders()) {
+            metadata.requestUpdate();
+        }
+        boolean queued = accumulator.hasQueued();
+        if (queued) {
+            metadata.maybeRefresh(now).ifPresent(f -> {
+                if (f != watchedRefresh) {
+                    watchedRefresh = f;
+                    f.whenComplete((s, t) -> wakeup());
+                }
+            });
+        }
+        boolean leftover = false;
+        for (Map.Entry<Node, List<TopicPartition>> e : ready.readyByLeader().entrySet()) {
+            leftover |= sendProduce(e.getKey(), e.getValue(), now);
+        }
+        if (leftover) {
+            wakeup();
+        }
+        long delay = ready.nextReadyCheckDelayMs();
+        long oldest = accumulator.oldestQueuedCreatedMs();
+        if (oldest != Long.MAX_VALUE) {
+            delay = Math.min(delay, oldest + config.deliveryTimeoutMs() - now);
+        }
+        if (queued) {
+            delay = Math.min(delay, metadata.nextRefreshDelayMs(now));
+        }
+        scheduleTimer(now, delay);
+    }
+
+    private void scheduleTimer(long now, long delayMs) {
+        if (delayMs == Long.MAX_VALUE) {
+            return;
+        }
+        long wait = Math.max(1, delayMs);
+        long at = now + wait;
+        if (timer != null && !timer.isDone() && timerAtMs <= at) {
+            return;
+        }
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        timerAtMs = at;
+        timer = executor.schedule(this::wakeup, wait, TimeUnit.MILLISECONDS);
+    }
+
+    /** The batches of one partition that travel in one request, in queue order. */
+    private record Group(TopicPartition tp, List<ProducerBatch> batches) {}
+
+    /**
+     * Sends one Produce to {@code leader} with the sendable batches of {@code partitions}, within
+     * max.request.size (estimated, which bounds the encoded size).
+     *
+     * @return true if some partitions did not fit and are still ready
+     */
+    private boolean sendProduce(Node leader, List<TopicPartition> partitions, long now) {
+        List<Group> groups = new ArrayList<>();
+        Map<String, TopicProduceData.Builder> byTopic = new LinkedHashMap<>();
+        long remaining = config.maxRequestSizeBytes();
+        long deadlineMs = now + config.common().requestTimeoutMs();
+        boolean leftover = false;
+        int n = partitions.size();
+        int start = Math.floorMod(drainStart++, n);
+        for (int i = 0; i < n; i++) {
+            TopicPartition tp = partitions.get((start + i) % n);
+            long budget = remaining;
+            if (!groups.isEmpty()
+                    && accumulator
+                            .peekFirst(tp)
+                            .map(b -> b.estimatedSizeBytes() > budget)
+                            .orElse(true)) {
+                leftover = true;
+                continue;
+            }
+            List<ProducerBatch> batches = accumulator.drain(tp, now, remaining);
+            ByteString records = ByteString.EMPTY;
+            for (ProducerBatch b : batches) {
+                records = records.concat(UnsafeByteOperations.unsafeWrap(b.encoded(config.compression())));
+                remaining -= b.estimatedSizeBytes();
+                deadlineMs = Math.min(deadlineMs, b.createdMs() + config.deliveryTimeoutMs());
+            }
+            groups.add(new Group(tp, batches));
+            inFlight.add(tp);
+            byTopic.computeIfAbsent(
+                            tp.topic(), t -> TopicProduceData.newBuilder().setName(t))
+                    .addPartitions(PartitionProduceData.newBuilder()
+                            .setIndex(tp.partition())
+                            .setRecords(records));
+        }
+        ProduceRequest.Builder request = ProduceRequest.newBuilder()
+                .setAcks(config.acks())
+                .setTimeoutMs(config.common().requestTimeoutMs());
+        byTopic.values().forEach(request::addTopics);
+        channels.call(
+                        ClusterSnapshot.address(leader),
+                        BrokerGrpc.getProduceMethod(),
+                        request.build(),
+                        Math.max(1, deadlineMs - now))
+                .whenComplete((response, failure) -> onAnswer(groups, response, failure));
+        return leftover;
+    }
+
+    private void onAnswer(List<Group> groups, ProduceResponse response, Throwable failure) {
+        try {
+            executor.execute(() -> {
+                handleAnswer(groups, response, failure);
+                runOnce();
+            });
+        } catch (RejectedExecutionException e) {
+            // The producer was closed forcefully and its thread is gone: nobody else touches these batches.
+            for (Group g : groups) {
+                g.batches().forEach(b -> fail(b, new SkiffException("Producer is closed forcefully.")));
+            }
+        }
+    }
+
+    private void handleAnswer(List<Group> groups, ProduceResponse response, Throwable failure) {
+        long now = clock.millis();
+        Map<TopicPartition, PartitionProduceResponse> answers = new HashMap<>();
+        if (response != null) {
+            for (TopicProduceResponse t : response.getTopicsList()) {
+                for (PartitionProduceResponse p : t.getPartitionsList()) {
+                    answers.put(new TopicPartition(t.getName(), p.getIndex()), p);
+                }
+            }
+        }
+        for (Group g : groups) {
+            inFlight.remove(g.tp());
+            if (forceClosed) {
+                g.batches().forEach(b -> fail(b, new SkiffException("Producer is closed forcefully.")));
+            } else if (failure != null) {
+                onError(g, Rpc.isRetriable(failure), Rpc.toException(failure, "Produce"), now);
+            } else if (config.acks() == 0) {
+                g.batches().forEach(b -> complete(b, -1, -1));
+            } else {
+                PartitionProduceResponse p = answers.get(g.tp());
+                Errors error = p == null ? Errors.UNKNOWN_SERVER_ERROR : Errors.of(p.getError());
+                if (error == Errors.NONE) {
+                    long base = p.getBaseOffset();
+                    for (ProducerBatch b : g.batches()) {
+                        complete(b, base, p.getLogAppendTimeMs());
+                        base = base < 0 ? base : base + b.recordCount();
+                    }
+                } else {
+                    String message = p == null ? "The broker's answer did not mention " + g.tp() : p.getErrorMessage();
+                    onError(g, error.isRetriable(), error.exception(message), now);
+                }
+            }
+        }
+    }
+
+    /** Retries what may still be retried, at the head of the partition's queue in order; fails the rest. */
+    private void onError(Group g, boolean retriable, RuntimeException error, long now) {
+        List<ProducerBatch> retry = new ArrayList<>();
+        for (ProducerBatch b : g.batches()) {
+            b.lastError(error);
+            boolean attemptsLeft = retriable && b.attempts() < config.retries();
+            if (attemptsLeft && now - b.createdMs() < config.deliveryTimeoutMs()) {
+                retry.add(b);
+            } else {
+                fail(b, attemptsLeft ? expired(b, now) : error);
+            }
+        }
+        if (retry.isEmpty()) {
+            return;
+        }
+        int attempts = retry.get(0).attempts();
+        log.warn(
+                "Got error produce response on topic-partition {}, retrying ({} attempts left). Error: {}",
+                g.tp(),
+                config.retries() - attempts - 1,
+                error.getMessage());
+        metadata.requestUpdate();
+        accumulator.reenqueue(retry, now + backoff.backoffMs(attempts + 1));
+    }
+
+    private RuntimeException expired(ProducerBatch b, long now) {
+        if (!channels.everAnswered()) {
+            return channels.unreachable(config.common().bootstrapServers());
+        }
+        String message = "Expiring " + b.recordCount() + " record(s) for " + b.topicPartition() + ":"
+                + (now - b.createdMs()) + " ms has passed since batch creation";
+        if (b.lastError() != null) {
+            message += " (last error: " + b.lastError().getMessage() + ")";
+        }
+        return new TimeoutException(message);
+    }
+
+    private void complete(ProducerBatch b, long baseOffset, long logAppendTimeMs) {
+        b.complete(baseOffset, logAppendTimeMs);
+        accumulator.completed(b);
+    }
+
+    private void fail(ProducerBatch b, RuntimeException e) {
+        b.fail(e instanceof ApiException || e instanceof SkiffException ? e : new SkiffException(e.getMessage(), e));
+        accumulator.completed(b);
+    }
+
+    /** For tests: partitions with a request in flight. Sender thread only. */
+    Set<TopicPartition> inFlightPartitions() {
+        return Set.copyOf(inFlight);
+    }
+}
