@@ -91,7 +91,9 @@ class QuickstartIT {
             assertTrue(lines[0].contains("\tPartitionCount: 1\tReplicationFactor: 1\tConfigs: "), describe.stdout());
             assertEquals("\tTopic: " + TOPIC + "\tPartition: 0\tLeader: 1\tReplicas: 1\tIsr: 1", lines[1]);
 
-            assertEquals(0, node.stop(Duration.ofSeconds(30)), "SIGTERM is a clean shutdown");
+            int exit = node.stop(Duration.ofSeconds(30));
+            // 143 = 128 + SIGTERM: the JVM's exit code after its shutdown hooks ran, as Kafka's.
+            assertTrue(exit == 143 || exit == 0, "SIGTERM is a clean shutdown, exit " + exit);
             assertTrue(Files.exists(data.resolve(".skiff-clean-shutdown")), "clean-shutdown marker written");
         }
     }
