@@ -58,6 +58,7 @@ public final class LogLoader {
             } else {
                 recovered = loadSegments(dir, config, options, bases, segments);
             }
+            boolean restarted = restartEmptyIfStartPastEnd(dir, config, options.logStartOffset(), segments);
             LogSegment active = segments.lastEntry().getValue();
             active.makeActive(config.segmentIndexBytes());
             if (recovered) {
@@ -66,6 +67,9 @@ public final class LogLoader {
                 }
             }
             LeaderEpochCache epochs = LeaderEpochCache.load(dir);
+            if (restarted) {
+                epochs.clear();
+            }
             epochs.truncateFromEnd(active.nextOffset());
             Log log = new Log(dir, config, clock, segments, epochs, options.logStartOffset());
             epochs.truncateFromStart(log.logStartOffset());
@@ -131,6 +135,27 @@ public final class LogLoader {
             }
         }
         return scanned;
+    }
+
+    /**
+     * A persisted log start offset past the recovered end means a crash lost unflushed records that
+     * delete-records had already moved the start past (the start is checkpointed at once, the
+     * records only at the next flush). As Kafka does, the log restarts empty at that start, so that
+     * offsets below it are never handed out again.
+     */
+    private static boolean restartEmptyIfStartPastEnd(
+            Path dir, LogConfig config, long logStartOffset, ConcurrentSkipListMap<Long, LogSegment> segments)
+            throws IOException {
+        if (logStartOffset <= segments.lastEntry().getValue().nextOffset()) {
+            return false;
+        }
+        for (LogSegment s : new ArrayList<>(segments.values())) {
+            segments.remove(s.baseOffset());
+            s.delete();
+        }
+        segments.put(logStartOffset, LogSegment.create(dir, logStartOffset, config));
+        SegmentFiles.fsyncDirectory(dir);
+        return true;
     }
 
     static Path swapFile(Path dir, long baseOffset) {
