@@ -376,6 +376,12 @@ public final class Log implements Closeable {
                     if (slice.isPresent()) {
                         return new LogReadInfo(slice, start, end);
                     }
+                    if (e.getValue().sizeBytes() > 0
+                            && startOffset < e.getValue().nextOffset()) {
+                        // The batch holding or following startOffset is here but over maxBytes or the
+                        // offset limit; serving a later segment instead would skip it.
+                        return new LogReadInfo(Optional.empty(), start, end);
+                    }
                     e = segments.higherEntry(e.getKey());
                 }
                 return new LogReadInfo(Optional.empty(), start, end);
@@ -560,7 +566,8 @@ public final class Log implements Closeable {
     /**
      * Removes every batch at or after {@code offset} (a replica that follows a new leader). The
      * batch containing {@code offset} goes whole. Below the log start offset, the log restarts
-     * empty at {@code offset}.
+     * empty at {@code offset}; if the removed batch began below the log start offset, the log start
+     * offset comes back to the new end (the log is then empty there), as Kafka does.
      */
     public void truncateTo(long offset) throws IOException {
         lock.lock();
@@ -584,6 +591,7 @@ public final class Log implements Closeable {
                 active.makeActive(config.segmentIndexBytes());
                 active.flush();
                 logEndOffset = active.nextOffset();
+                logStartOffset = Math.min(logStartOffset, logEndOffset);
                 flushedOffset = Math.min(flushedOffset, logEndOffset);
                 epochCache.truncateFromEnd(logEndOffset);
             } catch (IOException e) {

@@ -58,12 +58,7 @@ public final class LogLoader {
             } else {
                 recovered = loadSegments(dir, config, options, bases, segments);
             }
-            boolean restarted = segments.lastEntry().getValue().nextOffset() < options.logStartOffset();
-            if (restarted) {
-                // Delete-records persisted a start past offsets that a crash then lost (they were not
-                // fsynced yet): nothing below the start may be served, so restart empty there, as Kafka does.
-                restartAt(dir, config, options.logStartOffset(), segments);
-            }
+            boolean restarted = restartEmptyIfStartPastEnd(dir, config, options.logStartOffset(), segments);
             LogSegment active = segments.lastEntry().getValue();
             active.makeActive(config.segmentIndexBytes());
             if (recovered) {
@@ -89,17 +84,6 @@ public final class LogLoader {
             }
             throw e;
         }
-    }
-
-    private static void restartAt(
-            Path dir, LogConfig config, long startOffset, ConcurrentSkipListMap<Long, LogSegment> segments)
-            throws IOException {
-        for (LogSegment s : new ArrayList<>(segments.values())) {
-            segments.remove(s.baseOffset());
-            s.delete();
-        }
-        segments.put(startOffset, LogSegment.create(dir, startOffset, config));
-        SegmentFiles.fsyncDirectory(dir);
     }
 
     /** Returns true if any segment was scanned (its bytes may not have been fsynced yet). */
@@ -151,6 +135,27 @@ public final class LogLoader {
             }
         }
         return scanned;
+    }
+
+    /**
+     * A persisted log start offset past the recovered end means a crash lost unflushed records that
+     * delete-records had already moved the start past (the start is checkpointed at once, the
+     * records only at the next flush). As Kafka does, the log restarts empty at that start, so that
+     * offsets below it are never handed out again.
+     */
+    private static boolean restartEmptyIfStartPastEnd(
+            Path dir, LogConfig config, long logStartOffset, ConcurrentSkipListMap<Long, LogSegment> segments)
+            throws IOException {
+        if (logStartOffset <= segments.lastEntry().getValue().nextOffset()) {
+            return false;
+        }
+        for (LogSegment s : new ArrayList<>(segments.values())) {
+            segments.remove(s.baseOffset());
+            s.delete();
+        }
+        segments.put(logStartOffset, LogSegment.create(dir, logStartOffset, config));
+        SegmentFiles.fsyncDirectory(dir);
+        return true;
     }
 
     static Path swapFile(Path dir, long baseOffset) {

@@ -387,21 +387,25 @@ final class LogSegment implements Closeable {
 
     /**
      * Removes every batch whose last offset is at or after {@code offset}: the batch containing
-     * {@code offset} goes whole, so the new next offset may be below {@code offset}.
+     * {@code offset} goes whole, so the new next offset may be below {@code offset}. The new next
+     * offset is where the kept batches end (as recovery would find it), never above {@code offset}
+     * even when compaction left a gap before the first removed batch.
      *
      * @return bytes removed
      */
     int truncateTo(long offset) throws IOException {
         int size = sizeBytes;
         ByteBuffer header = ByteBuffer.allocate(BatchHeader.HEADER_BYTES);
+        // The index entry names a batch that ends before offset, so the scan keeps at least it.
         int pos = offsetIndex.lookup(offset - 1).position();
+        long newNext = baseOffset;
         while (pos < size && readHeader(pos, header) && BatchHeader.lastOffset(header, 0) < offset) {
+            newNext = BatchHeader.lastOffset(header, 0) + 1;
             pos += BatchHeader.sizeBytes(header, 0);
         }
         if (pos >= size) {
             return 0;
         }
-        long newNext = BatchHeader.baseOffset(header, 0);
         offsetIndex.truncateTo(newNext);
         timeIndex.truncateTo(newNext);
         try {
@@ -410,7 +414,7 @@ final class LogSegment implements Closeable {
             throw withFile("truncate to position " + pos, e);
         }
         sizeBytes = pos;
-        nextOffset = Math.max(baseOffset, newNext);
+        nextOffset = newNext;
         if (pos == 0) {
             firstBatchTimestampMs = BatchHeader.NO_TIMESTAMP;
         }
