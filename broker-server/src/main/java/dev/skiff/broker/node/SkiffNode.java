@@ -103,7 +103,7 @@ public final class SkiffNode implements AutoCloseable {
         for (Path dir : config.logDirs()) {
             logManagers.add(LogManager.open(dir, topic -> config.logDefaults(), clock));
         }
-        replicas = new ReplicaManager(config.nodeId(), logManagers, config.logDefaults());
+        replicas = new ReplicaManager(config.nodeId(), logManagers, config.logDefaults(), config.minInsyncReplicas());
         quorum = new MetadataQuorum(QuorumConfig.of(config.nodeId(), voters(), config.metadataLogDir(), clusterId));
         quorum.addImageListener((previous, current) -> publisher.execute(() -> {
             publish(current.image());

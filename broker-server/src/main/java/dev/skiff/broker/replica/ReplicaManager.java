@@ -39,6 +39,7 @@ public final class ReplicaManager {
     private final int nodeId;
     private final List<LogManager> logDirs;
     private final LogConfig logDefaults;
+    private final int minInsyncReplicasDefault;
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
 
     /** The answer to one partition of a produce request. */
@@ -60,10 +61,11 @@ public final class ReplicaManager {
     /** The answer to one partition of a list-offsets request. */
     public record OffsetOutcome(ErrorCode error, String message, long offset, long timestampMs, int leaderEpoch) {}
 
-    public ReplicaManager(int nodeId, List<LogManager> logDirs, LogConfig logDefaults) {
+    public ReplicaManager(int nodeId, List<LogManager> logDirs, LogConfig logDefaults, int minInsyncReplicasDefault) {
         this.nodeId = nodeId;
         this.logDirs = List.copyOf(logDirs);
         this.logDefaults = logDefaults;
+        this.minInsyncReplicasDefault = minInsyncReplicasDefault;
     }
 
     public Optional<Partition> partition(TopicPartition tp) {
@@ -109,6 +111,15 @@ public final class ReplicaManager {
         }
     }
 
+    private int minInsyncReplicas(PartitionAssignment a) {
+        String override = a.topicConfigs().get(dev.skiff.broker.controller.TopicConfigs.MIN_INSYNC_REPLICAS);
+        try {
+            return override == null ? minInsyncReplicasDefault : Integer.parseInt(override.trim());
+        } catch (NumberFormatException e) {
+            return minInsyncReplicasDefault;
+        }
+    }
+
     private LogConfig configFor(PartitionAssignment a) {
         try {
             return dev.skiff.broker.controller.TopicConfigs.logConfig(logDefaults, a.topicConfigs());
@@ -132,8 +143,12 @@ public final class ReplicaManager {
                 .orElseThrow();
     }
 
-    /** Appends as leader; the caller has checked acks. The buffer is written as is. */
-    public ProduceOutcome produce(TopicPartition tp, ByteBuffer records) {
+    /**
+     * Appends as leader; the caller has checked that acks is 0, 1 or -1. With acks=-1 the ISR must
+     * have at least min.insync.replicas members before anything is written. The buffer is written
+     * as is.
+     */
+    public ProduceOutcome produce(TopicPartition tp, ByteBuffer records, int acks) {
         Partition p = partitions.get(tp);
         if (p == null) {
             return ProduceOutcome.failed(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "this broker does not host " + tp);
@@ -143,6 +158,14 @@ public final class ReplicaManager {
                     ErrorCode.NOT_LEADER_OR_FOLLOWER,
                     "broker " + nodeId + " is not the leader of " + tp + " (leader "
                             + p.assignment().leader() + ")");
+        }
+        int minIsr = minInsyncReplicas(p.assignment());
+        if (acks == -1 && p.assignment().isr().size() < minIsr) {
+            return ProduceOutcome.failed(
+                    ErrorCode.NOT_ENOUGH_REPLICAS,
+                    "the ISR of " + tp + " has "
+                            + p.assignment().isr().size() + " member(s), fewer than min.insync.replicas=" + minIsr
+                            + "; nothing was written. Retry when replicas catch up, or use acks=1");
         }
         try {
             AppendInfo info = p.log().appendAsLeader(records, p.leaderEpoch());

@@ -78,7 +78,7 @@ public final class BrokerService extends BrokerGrpc.BrokerImplBase {
                             .setErrorMessage("acks=" + request.getAcks() + " is not 0, 1 or -1 (all)");
                 } else {
                     ReplicaManager.ProduceOutcome o = replicas.produce(
-                            new TopicPartition(topic.getName(), data.getIndex()), copy(data.getRecords()));
+                            new TopicPartition(topic.getName(), data.getIndex()), copy(data.getRecords()), acks);
                     p.setError(o.error())
                             .setErrorMessage(o.message())
                             .setBaseOffset(o.baseOffset())
