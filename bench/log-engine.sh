@@ -5,12 +5,13 @@
 #
 # Usage: bench/log-engine.sh [rounds]
 #   rounds (default 3): how many times the disk-bound parts (dd, fsync and interval appends, group
-#   commit) are repeated, interleaved, so that medians can be taken on a noisy disk.
+#   commit) are repeated, so that medians can be taken on a noisy disk. Each fsync append run sits
+#   between two dd runs of the same write size, and its ratio to raw disk is taken within the round.
 # Environment:
 #   BENCH_ONLINE=1  let Maven reach Maven Central (needed once if exec-maven-plugin is not in ~/.m2)
 #   BENCH_OUT=dir   where to write results
 #   BENCH_QUICK=1   one short iteration of everything (checks the script; the numbers mean nothing)
-# Takes about 12 minutes with 3 rounds on 2 cores. Needs about 3 GB free on the disk of the repo.
+# Takes about 15 minutes with 3 rounds on 2 cores. Needs about 3 GB free on the disk of the repo.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -51,22 +52,28 @@ dd_one() {
     printf '%s\t%s\n' "$label" "$(dd "$@" 2>&1 | tail -1)"
 }
 
-dd_suite() {
+# The raw-disk figures that do not pair with one batch size: sequential write with one fdatasync at
+# the end, and page-cache write (twice: the first pass can be slowed by the VM faulting in guest
+# memory; the second, into memory the first one just freed, is what a busy broker sees) and read.
+dd_unpaired() {
     local f=$WORK/ddtest
     {
         dd_one seq-write-fdatasync-1M if=/dev/zero of="$f" bs=1M count=512 conv=fdatasync
         rm -f "$f"
-        dd_one dsync-write-16k if=/dev/zero of="$f" bs=16k count=2000 oflag=dsync
-        rm -f "$f"
-        dd_one dsync-write-256k if=/dev/zero of="$f" bs=256k count=400 oflag=dsync
-        rm -f "$f"
-        dd_one dsync-write-1M if=/dev/zero of="$f" bs=1M count=200 oflag=dsync
+        dd_one pagecache-write-1M-first if=/dev/zero of="$f" bs=1M count=2048
         rm -f "$f"
         dd_one pagecache-write-1M if=/dev/zero of="$f" bs=1M count=2048
         dd_one pagecache-read-1M if="$f" of=/dev/null bs=1M
         rm -f "$f"
-    } > "$OUT/dd-$1.txt"
-    cat "$OUT/dd-$1.txt"
+    } | tee -a "$OUT/dd-$1.txt"
+}
+
+# Synchronous writes of one size (O_DSYNC: each write returns once on disk), the raw-disk match for
+# appends of that batch size under flush.policy=fsync. Run right before and after those appends.
+dd_dsync() {
+    local f=$WORK/ddtest label=$2 bs=$3 count=$4
+    dd_one "dsync-write-$label" if=/dev/zero of="$f" bs="$bs" count="$count" oflag=dsync | tee -a "$OUT/dd-$1.txt"
+    rm -f "$f"
 }
 
 # Runs JMH with the given arguments; results go to $OUT/<name>.json and .log.
@@ -80,12 +87,12 @@ jmh() {
     grep -E '^[A-Za-z]+Benchmark\.' "$OUT/$name.log" || true
 }
 
-# Like jmh, counting fdatasync calls machine-wide with perf when it can.
+# Like jmh, counting the fdatasync calls of Maven and the JVMs it starts (perf follows children), when perf can.
 jmh_counting_fsyncs() {
     local name=$1
     shift
-    if perf stat -a -e syscalls:sys_enter_fdatasync -x, -o /dev/null -- true > /dev/null 2>&1; then
-        perf stat -a -e syscalls:sys_enter_fdatasync -x, -o "$OUT/$name.perf" -- \
+    if perf stat -e syscalls:sys_enter_fdatasync -x, -o /dev/null -- true > /dev/null 2>&1; then
+        perf stat -e syscalls:sys_enter_fdatasync -x, -o "$OUT/$name.perf" -- \
             "${MVN[@]}" exec:exec -Pbench -Djmh.args="$* -rf json -rff $OUT/$name.json" > "$OUT/$name.log" 2>&1 \
             || { tail -40 "$OUT/$name.log"; exit 1; }
         grep -E '^[A-Za-z]+Benchmark\.' "$OUT/$name.log" || true
@@ -106,17 +113,26 @@ machine
 log "compiling"
 "${MVN[@]}" test-compile
 
+# dd label, dd bs, dd count for each batch size.
+declare -A DSYNC=([16384]="16k 16k 2000" [262144]="256k 256k 400" [1048576]="1M 1M 200")
+
 for r in $(seq 1 "$ROUNDS"); do
-    log "round $r/$ROUNDS: dd"
-    dd_suite "$r"
-    log "round $r/$ROUNDS: appends, flush.policy=fsync"
-    jmh "append-fsync-$r" AppendBenchmark -p flushPolicy=fsync $SHORT
+    for b in 16384 262144 1048576; do
+        log "round $r/$ROUNDS: appends of $b-byte batches, flush.policy=fsync, between two dd runs"
+        dd_dsync "$r" ${DSYNC[$b]}
+        jmh "append-fsync-b$b-$r" AppendBenchmark -p flushPolicy=fsync -p batchBytes="$b" $SHORT
+        dd_dsync "$r" ${DSYNC[$b]}
+    done
     for b in 16384 262144; do
+        log "round $r/$ROUNDS: group commit, $b-byte batches, 1 and 4 threads, between two dd runs"
+        dd_dsync "$r" ${DSYNC[$b]}
         for t in 1 4; do
-            log "round $r/$ROUNDS: group commit, $b-byte batches, $t thread(s)"
             jmh_counting_fsyncs "group-commit-b$b-t$t-$r" GroupCommitBenchmark -t "$t" -p batchBytes="$b" $SHORT
         done
+        dd_dsync "$r" ${DSYNC[$b]}
     done
+    log "round $r/$ROUNDS: dd, sequential and page cache"
+    dd_unpaired "$r"
     log "round $r/$ROUNDS: appends, flush.policy=interval"
     jmh "append-interval-$r" AppendBenchmark -p flushPolicy=interval $SHORT
 done

@@ -1,8 +1,12 @@
 #!/usr/bin/env python3
-"""Turns the files written by bench/log-engine.sh into Markdown tables (medians over rounds).
+"""Turns the files written by bench/log-engine.sh into Markdown tables.
 
 Usage: python3 bench/summarize-log-engine.py bench-results/log-engine-<time>
-MB is 10^6 bytes throughout, as dd reports it.
+
+MB is 10^6 bytes throughout, as dd reports it. A skiff figure is the median of its 1 s iterations;
+over several rounds, the median of all of them. A ratio to raw disk is taken within each round
+(skiff's median in that round over the mean of that round's dd runs of the same kind, which ran
+right before and after it), and the table shows the median of those per-round ratios.
 """
 import glob
 import json
@@ -12,124 +16,157 @@ import statistics
 import sys
 
 OUT = sys.argv[1]
-
-
-def dd_mb_per_s(line):
-    # "536870912 bytes (537 MB, 512 MiB) copied, 1.234 s, 435 MB/s"
-    m = re.match(r"(\d+) bytes .* copied, ([\d.]+) s", line)
-    return int(m.group(1)) / float(m.group(2)) / 1e6 if m else None
-
-
-def load_dd():
-    runs = {}
-    for path in sorted(glob.glob(os.path.join(OUT, "dd-*.txt"))):
-        for row in open(path):
-            label, _, line = row.rstrip("\n").partition("\t")
-            v = dd_mb_per_s(line)
-            if v is not None:
-                runs.setdefault(label, []).append(v)
-    return runs
-
-
-def load_jmh(pattern):
-    """(benchmark, params, threads) -> {'ops': [...], 'mb': [...], 'unit': str} over all iterations."""
-    out = {}
-    for path in sorted(glob.glob(os.path.join(OUT, pattern))):
-        if os.path.getsize(path) == 0:
-            continue
-        for e in json.load(open(path)):
-            key = (e["benchmark"].split(".")[-2] + "." + e["benchmark"].split(".")[-1],
-                   tuple(sorted(e.get("params", {}).items())), e["threads"])
-            slot = out.setdefault(key, {"ops": [], "mb": [], "unit": e["primaryMetric"]["scoreUnit"]})
-            for fork in e["primaryMetric"]["rawData"]:
-                slot["ops"].extend(fork)
-            mb = e.get("secondaryMetrics", {}).get("mb")
-            if mb:
-                for fork in mb["rawData"]:
-                    slot["mb"].extend(fork)
-    return out
+DSYNC = {16384: "dsync-write-16k", 262144: "dsync-write-256k", 1048576: "dsync-write-1M"}
 
 
 def med(xs):
     return statistics.median(xs) if xs else float("nan")
 
 
-def rng(xs):
-    return f"{min(xs):,.0f}–{max(xs):,.0f}" if xs else ""
-
-
 def fmt(x, digits=0):
-    return f"{x:,.{digits}f}"
+    return f"{x:,.{digits}f}" if x == x else "n/a"
+
+
+def rng(xs):
+    return f"{fmt(min(xs))}–{fmt(max(xs))}" if xs else ""
+
+
+def round_of(path):
+    return int(re.search(r"-(\d+)\.\w+$", path).group(1))
+
+
+def load_dd():
+    """round -> label -> [MB/s]"""
+    out = {}
+    for path in glob.glob(os.path.join(OUT, "dd-*.txt")):
+        for row in open(path):
+            label, _, line = row.rstrip("\n").partition("\t")
+            m = re.match(r"(\d+) bytes .* copied, ([\d.]+) s", line)
+            if m:
+                out.setdefault(round_of(path), {}).setdefault(label, []).append(
+                    int(m.group(1)) / float(m.group(2)) / 1e6)
+    return out
+
+
+def load_jmh(path):
+    """(benchmark, params, threads) -> {'ops': [...], 'mb': [...]} for every iteration in one file."""
+    out = {}
+    if not os.path.exists(path) or os.path.getsize(path) == 0:
+        return out
+    for e in json.load(open(path)):
+        name = ".".join(e["benchmark"].split(".")[-2:])
+        key = (name, tuple(sorted(e.get("params", {}).items())), e["threads"])
+        slot = out.setdefault(key, {"ops": [], "mb": []})
+        for fork in e["primaryMetric"]["rawData"]:
+            slot["ops"].extend(fork)
+        mb = e.get("secondaryMetrics", {}).get("mb")
+        if mb:
+            for fork in mb["rawData"]:
+                slot["mb"].extend(fork)
+    return out
 
 
 def param(key, name):
     return dict(key[1]).get(name)
 
 
+def by_round(pattern):
+    """key -> round -> {'ops': [...], 'mb': [...]}"""
+    out = {}
+    for path in glob.glob(os.path.join(OUT, pattern)):
+        for key, v in load_jmh(path).items():
+            out.setdefault(key, {})[round_of(path)] = v
+    return out
+
+
+def all_of(rounds, metric):
+    return [x for v in rounds.values() for x in v[metric]]
+
+
+def paired_ratios(rounds, dd, label):
+    ratios = []
+    for r, v in sorted(rounds.items()):
+        raw = dd.get(r, {}).get(label)
+        if raw and v["mb"]:
+            ratios.append(med(v["mb"]) / statistics.mean(raw))
+    return ratios
+
+
 dd = load_dd()
-print(open(os.path.join(OUT, "machine.txt")).read() if os.path.exists(os.path.join(OUT, "machine.txt")) else "")
+machine = os.path.join(OUT, "machine.txt")
+if os.path.exists(machine):
+    print("```\n" + open(machine).read().strip() + "\n```\n")
 
-print("## Raw disk (dd), MB/s, median over rounds\n")
-print("| dd | median MB/s | rounds |")
-print("|---|---:|---|")
-for label, xs in dd.items():
-    print(f"| {label} | {fmt(med(xs))} | {', '.join(fmt(x) for x in xs)} |")
+print("## Raw disk (dd), MB/s\n")
+print("| dd | median MB/s | min–max | runs |")
+print("|---|---:|---:|---:|")
+labels = []
+for r in sorted(dd):
+    labels += [l for l in dd[r] if l not in labels]
+for label in labels:
+    xs = [x for r in dd for x in dd[r].get(label, [])]
+    print(f"| {label} | {fmt(med(xs))} | {rng(xs)} | {len(xs)} |")
 print()
 
-DSYNC = {16384: "dsync-write-16k", 262144: "dsync-write-256k", 1048576: "dsync-write-1M"}
-append = load_jmh("append-*.json")
-print("## Log.appendAsLeader, one appender, MB/s (median of all 1 s iterations over all rounds)\n")
-print("| flush.policy | record | batch | MB/s median | MB/s range | appends/s | raw-disk match | dd MB/s | ratio |")
+appends = by_round("append-fsync-b*-*.json")
+for k, v in by_round("append-interval-*.json").items():
+    appends.setdefault(k, {}).update(v)
+print("## Log.appendAsLeader, one appender\n")
+print("| flush.policy | record | batch | MB/s median | MB/s min–max | appends/s | raw-disk match | dd MB/s median "
+      "| ratio (per-round median) |")
 print("|---|---:|---:|---:|---:|---:|---|---:|---:|")
-for key in sorted(append, key=lambda k: (param(k, "flushPolicy"), -int(param(k, "recordBytes")), int(param(k, "batchBytes")))):
+for key in sorted(appends, key=lambda k: (param(k, "flushPolicy"), -int(param(k, "recordBytes")),
+                                          int(param(k, "batchBytes")))):
     policy, rec, batch = param(key, "flushPolicy"), int(param(key, "recordBytes")), int(param(key, "batchBytes"))
-    v = append[key]
+    rounds = appends[key]
     match = DSYNC[batch] if policy == "fsync" else "pagecache-write-1M"
-    raw = med(dd.get(match, []))
-    print(f"| {policy} | {rec} B | {batch // 1024} KB | {fmt(med(v['mb']))} | {rng(v['mb'])} | {fmt(med(v['ops']))} "
-          f"| {match} | {fmt(raw)} | {med(v['mb']) / raw:.2f} |")
+    raw = [x for r in dd for x in dd[r].get(match, [])]
+    ratios = paired_ratios(rounds, dd, match)
+    mb = all_of(rounds, "mb")
+    print(f"| {policy} | {rec} B | {batch // 1024} KB | {fmt(med(mb))} | {rng(mb)} | {fmt(med(all_of(rounds, 'ops')))} "
+          f"| {match} | {fmt(med(raw))} | {med(ratios):.2f} ({', '.join(f'{x:.2f}' for x in ratios)}) |")
 print()
 
 
-def iteration_ops(log_path):
+def logged_ops(log_path):
+    """Appends over a whole run (warm-up included): iterations last 1 s, so ops/s sum to ops."""
     total = 0.0
     for line in open(log_path):
         m = re.match(r"^(?:# Warmup )?Iteration\s+\d+: ([\d.,]+) ops/s", line)
         if m:
             total += float(m.group(1).replace(",", ""))
-    return total  # iterations last 1 s, so ops/s summed = ops
+    return total
 
 
 print("## Group commit: appends under flush.policy=fsync from 1 or 4 threads, 1 KB records\n")
-print("| batch | threads | appends/s median | MB/s median | appends per fdatasync | raw-disk match | dd MB/s | ratio |")
+print("| batch | threads | appends/s median | MB/s median | appends per fdatasync | raw-disk match | dd MB/s median "
+      "| ratio (per-round median) |")
 print("|---:|---:|---:|---:|---:|---|---:|---:|")
 for batch in (16384, 262144):
     for t in (1, 4):
-        runs = sorted(glob.glob(os.path.join(OUT, f"group-commit-b{batch}-t{t}-*.json")))
-        if not runs:
-            continue
-        data = {"ops": [], "mb": []}
-        per_fsync = []
-        for path in runs:
-            for v in load_jmh(os.path.basename(path)).values():
-                data["ops"].extend(v["ops"])
-                data["mb"].extend(v["mb"])
+        rounds, per_fsync = {}, []
+        for path in glob.glob(os.path.join(OUT, f"group-commit-b{batch}-t{t}-*.json")):
+            for v in load_jmh(path).values():
+                rounds[round_of(path)] = v
             perf = path[:-5] + ".perf"
             if os.path.exists(perf):
                 counts = [int(l.split(",")[0]) for l in open(perf) if "fdatasync" in l and l.split(",")[0].isdigit()]
                 if counts and counts[0] > 0:
-                    per_fsync.append(iteration_ops(path[:-5] + ".log") / counts[0])
-        raw = med(dd.get(DSYNC[batch], []))
+                    per_fsync.append(logged_ops(path[:-5] + ".log") / counts[0])
+        if not rounds:
+            continue
+        raw = [x for r in dd for x in dd[r].get(DSYNC[batch], [])]
+        ratios = paired_ratios(rounds, dd, DSYNC[batch])
         pf = f"{med(per_fsync):.2f}" if per_fsync else "n/a"
-        print(f"| {batch // 1024} KB | {t} | {fmt(med(data['ops']))} | {fmt(med(data['mb']))} | {pf} "
-              f"| {DSYNC[batch]} | {fmt(raw)} | {med(data['mb']) / raw:.2f} |")
+        print(f"| {batch // 1024} KB | {t} | {fmt(med(all_of(rounds, 'ops')))} | {fmt(med(all_of(rounds, 'mb')))} | {pf} "
+              f"| {DSYNC[batch]} | {fmt(med(raw))} | {med(ratios):.2f} ({', '.join(f'{x:.2f}' for x in ratios)}) |")
 print()
 
-rows = load_jmh("read.json")
+rows = load_jmh(os.path.join(OUT, "read.json"))
 if rows:
-    raw = med(dd.get("pagecache-read-1M", []))
+    raw = med([x for r in dd for x in dd[r].get("pagecache-read-1M", [])])
     print("## Sequential Log.read, 1 MB max bytes, 256 MB log in the page cache\n")
-    print("| batch in log | consumer | MB/s median | MB/s range | reads/s | dd page-cache read MB/s | ratio |")
+    print("| batches in the log | consumer | MB/s median | MB/s min–max | reads/s | dd page-cache read MB/s | ratio |")
     print("|---:|---|---:|---:|---:|---:|---:|")
     for key in sorted(rows, key=lambda k: (k[0], -int(param(k, "batchBytes")))):
         v = rows[key]
@@ -137,30 +174,30 @@ if rows:
               f"| {rng(v['mb'])} | {fmt(med(v['ops']))} | {fmt(raw)} | {med(v['mb']) / raw:.2f} |")
     print()
 
-rows = load_jmh("index.json")
+rows = load_jmh(os.path.join(OUT, "index.json"))
 if rows:
     print("## Random access, 128 MB log of ~0.9 KB batches\n")
-    print("| op | ops/s median | range |")
+    print("| op | ops/s median | min–max |")
     print("|---|---:|---:|")
     for key, v in sorted(rows.items()):
         print(f"| {key[0].split('.')[1]} | {fmt(med(v['ops']))} | {rng(v['ops'])} |")
     print()
 
-for name, title in (("open-warm", "warm JIT (3 warm-up opens, 15 measured)"),
-                    ("open-cold", "first open in a fresh JVM (5 JVMs)")):
-    rows = load_jmh(name + ".json")
+for name, title in (("open-warm", "warm JIT (3 warm-up opens, then 15 measured)"),
+                    ("open-cold", "first open in a fresh JVM (one per JVM)")):
+    rows = load_jmh(os.path.join(OUT, name + ".json"))
     if rows:
-        print(f"## LogManager.open, 1,000 partitions, {title}, ms\n")
-        print("| shutdown before | median ms | min–max ms | n |")
+        print(f"## LogManager.open of 1,000 partitions, {title}\n")
+        print("| shutdown before | median ms | min–max ms | opens |")
         print("|---|---:|---:|---:|")
         for key, v in sorted(rows.items()):
             print(f"| {param(key, 'shutdown')} | {fmt(med(v['ops']))} | {rng(v['ops'])} | {len(v['ops'])} |")
         print()
 
-rows = load_jmh("roll.json")
+rows = load_jmh(os.path.join(OUT, "roll.json"))
 if rows:
-    print("## The append that rolls a full 1 GiB segment, flush.policy=interval, ms\n")
-    print("| median ms | min–max ms | n |")
+    print("## The append that rolls a full 1 GiB segment, flush.policy=interval\n")
+    print("| median ms | min–max ms | rolls |")
     print("|---:|---:|---:|")
     for v in rows.values():
         print(f"| {fmt(med(v['ops']))} | {rng(v['ops'])} | {len(v['ops'])} |")
