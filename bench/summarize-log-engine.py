@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Turns the files written by bench/log-engine.sh into Markdown tables.
 
-Usage: python3 bench/summarize-log-engine.py bench-results/log-engine-<time>
+Usage: python3 bench/summarize-log-engine.py bench-results/log-engine-<time> [more result dirs...]
+(several directories are pooled: their rounds count as separate rounds)
 
 MB is 10^6 bytes throughout, as dd reports it. A skiff figure is the median of its 1 s iterations;
 over several rounds, the median of all of them. A ratio to raw disk is taken within each round
@@ -15,7 +16,7 @@ import re
 import statistics
 import sys
 
-OUT = sys.argv[1]
+DIRS = sys.argv[1:]
 DSYNC = {16384: "dsync-write-16k", 262144: "dsync-write-256k", 1048576: "dsync-write-1M"}
 
 
@@ -32,13 +33,18 @@ def rng(xs):
 
 
 def round_of(path):
-    return int(re.search(r"-(\d+)\.\w+$", path).group(1))
+    """Rounds are numbered per directory; (directory, number) tells them apart when pooling."""
+    return os.path.dirname(path), int(re.search(r"-(\d+)\.\w+$", path).group(1))
+
+
+def files(pattern):
+    return sorted(p for d in DIRS for p in glob.glob(os.path.join(d, pattern)))
 
 
 def load_dd():
     """round -> label -> [MB/s]"""
     out = {}
-    for path in glob.glob(os.path.join(OUT, "dd-*.txt")):
+    for path in files("dd-*.txt"):
         for row in open(path):
             label, _, line = row.rstrip("\n").partition("\t")
             m = re.match(r"(\d+) bytes .* copied, ([\d.]+) s", line)
@@ -53,6 +59,20 @@ def load_jmh(path):
     out = {}
     if not os.path.exists(path) or os.path.getsize(path) == 0:
         return out
+    merge_into(out, path)
+    return out
+
+
+def load_all(name):
+    """Like load_jmh, pooling the file of that name from every directory."""
+    out = {}
+    for path in files(name):
+        if os.path.getsize(path) > 0:
+            merge_into(out, path)
+    return out
+
+
+def merge_into(out, path):
     for e in json.load(open(path)):
         name = ".".join(e["benchmark"].split(".")[-2:])
         key = (name, tuple(sorted(e.get("params", {}).items())), e["threads"])
@@ -63,7 +83,6 @@ def load_jmh(path):
         if mb:
             for fork in mb["rawData"]:
                 slot["mb"].extend(fork)
-    return out
 
 
 def param(key, name):
@@ -73,7 +92,7 @@ def param(key, name):
 def by_round(pattern):
     """key -> round -> {'ops': [...], 'mb': [...]}"""
     out = {}
-    for path in glob.glob(os.path.join(OUT, pattern)):
+    for path in files(pattern):
         for key, v in load_jmh(path).items():
             out.setdefault(key, {})[round_of(path)] = v
     return out
@@ -85,7 +104,7 @@ def all_of(rounds, metric):
 
 def paired_ratios(rounds, dd, label):
     ratios = []
-    for r, v in sorted(rounds.items()):
+    for r, v in sorted(rounds.items()):  # r is (directory, round)
         raw = dd.get(r, {}).get(label)
         if raw and v["mb"]:
             ratios.append(med(v["mb"]) / statistics.mean(raw))
@@ -93,8 +112,7 @@ def paired_ratios(rounds, dd, label):
 
 
 dd = load_dd()
-machine = os.path.join(OUT, "machine.txt")
-if os.path.exists(machine):
+for machine in files("machine.txt"):
     print("```\n" + open(machine).read().strip() + "\n```\n")
 
 print("## Raw disk (dd), MB/s\n")
@@ -145,7 +163,7 @@ print("|---:|---:|---:|---:|---:|---|---:|---:|")
 for batch in (16384, 262144):
     for t in (1, 4):
         rounds, per_fsync = {}, []
-        for path in glob.glob(os.path.join(OUT, f"group-commit-b{batch}-t{t}-*.json")):
+        for path in files(f"group-commit-b{batch}-t{t}-*.json"):
             for v in load_jmh(path).values():
                 rounds[round_of(path)] = v
             perf = path[:-5] + ".perf"
@@ -162,7 +180,7 @@ for batch in (16384, 262144):
               f"| {DSYNC[batch]} | {fmt(med(raw))} | {med(ratios):.2f} ({', '.join(f'{x:.2f}' for x in ratios)}) |")
 print()
 
-rows = load_jmh(os.path.join(OUT, "read.json"))
+rows = load_all("read.json")
 if rows:
     raw = med([x for r in dd for x in dd[r].get("pagecache-read-1M", [])])
     print("## Sequential Log.read, 1 MB max bytes, 256 MB log in the page cache\n")
@@ -174,7 +192,7 @@ if rows:
               f"| {rng(v['mb'])} | {fmt(med(v['ops']))} | {fmt(raw)} | {med(v['mb']) / raw:.2f} |")
     print()
 
-rows = load_jmh(os.path.join(OUT, "index.json"))
+rows = load_all("index.json")
 if rows:
     print("## Random access, 128 MB log of ~0.9 KB batches\n")
     print("| op | ops/s median | min–max |")
@@ -185,7 +203,7 @@ if rows:
 
 for name, title in (("open-warm", "warm JIT (3 warm-up opens, then 15 measured)"),
                     ("open-cold", "first open in a fresh JVM (one per JVM)")):
-    rows = load_jmh(os.path.join(OUT, name + ".json"))
+    rows = load_all(name + ".json")
     if rows:
         print(f"## LogManager.open of 1,000 partitions, {title}\n")
         print("| shutdown before | median ms | min–max ms | opens |")
@@ -194,7 +212,7 @@ for name, title in (("open-warm", "warm JIT (3 warm-up opens, then 15 measured)"
             print(f"| {param(key, 'shutdown')} | {fmt(med(v['ops']))} | {rng(v['ops'])} | {len(v['ops'])} |")
         print()
 
-rows = load_jmh(os.path.join(OUT, "roll.json"))
+rows = load_all("roll.json")
 if rows:
     print("## The append that rolls a full 1 GiB segment, flush.policy=interval\n")
     print("| median ms | min–max ms | rolls |")
