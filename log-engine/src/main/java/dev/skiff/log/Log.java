@@ -44,7 +44,10 @@ public final class Log implements Closeable {
     private volatile long logEndOffset;
     private volatile long flushedOffset;
     private volatile long lastFlushMs;
-    private volatile long unflushedRecords;
+    /** Records appended since the last fsync; updated under {@code lock} and {@code flushLock}. */
+    private final java.util.concurrent.atomic.AtomicLong unflushedRecords =
+            new java.util.concurrent.atomic.AtomicLong();
+
     private volatile long fsyncCount;
     private volatile IOException offlineCause;
     /** When the active segment was created or opened; segment.ms counts from it if no batch has a timestamp. */
@@ -281,7 +284,7 @@ public final class Log implements Closeable {
         } catch (IOException e) {
             throw goOffline(e);
         }
-        unflushedRecords += recordCount;
+        unflushedRecords.addAndGet(recordCount);
         logEndOffset = lastOffset + 1;
     }
 
@@ -289,7 +292,7 @@ public final class Log implements Closeable {
         LogConfig cfg = config;
         if (cfg.flushPolicy() == FlushPolicy.FSYNC) {
             flushUpTo(lastOffset + 1);
-        } else if (unflushedRecords >= cfg.flushMessages() || clock.millis() - lastFlushMs >= cfg.flushMs()) {
+        } else if (unflushedRecords.get() >= cfg.flushMessages() || clock.millis() - lastFlushMs >= cfg.flushMs()) {
             flushUpTo(lastOffset + 1);
         }
     }
@@ -332,7 +335,7 @@ public final class Log implements Closeable {
     private void rollLocked(long newBaseOffset) throws IOException {
         try {
             LogSegment old = segments.lastEntry().getValue();
-            old.onRolled();
+            old.onRolled(config.flushPolicy() == FlushPolicy.FSYNC);
             LogSegment fresh = LogSegment.create(dir, newBaseOffset, config);
             segments.put(newBaseOffset, fresh);
             activeCreatedMs = clock.millis();
@@ -423,7 +426,7 @@ public final class Log implements Closeable {
     /** With the interval policy, fsyncs if {@code flush.ms} has passed since the last fsync. */
     public void maybeFlush() throws IOException {
         ensureOnline();
-        if (unflushedRecords > 0 && clock.millis() - lastFlushMs >= config.flushMs()) {
+        if (unflushedRecords.get() > 0 && clock.millis() - lastFlushMs >= config.flushMs()) {
             flush();
         }
     }
@@ -444,7 +447,7 @@ public final class Log implements Closeable {
                 return;
             }
             long target = logEndOffset;
-            long unflushed = unflushedRecords;
+            long unflushed = unflushedRecords.get();
             Long from = segments.floorKey(flushedOffset);
             for (LogSegment s : (from == null ? segments : segments.tailMap(from, true)).values()) {
                 try {
@@ -457,7 +460,7 @@ public final class Log implements Closeable {
             }
             flushedOffset = Math.max(flushedOffset, target);
             fsyncCount++;
-            unflushedRecords = Math.max(0, unflushedRecords - unflushed);
+            unflushedRecords.addAndGet(-unflushed);
             lastFlushMs = clock.millis();
         } catch (IOException e) {
             throw goOffline(e);

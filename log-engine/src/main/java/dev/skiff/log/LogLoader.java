@@ -49,23 +49,18 @@ public final class LogLoader {
             }
         }
         ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
-        boolean recovered = false;
         try {
             if (bases.isEmpty()) {
                 long start = Math.max(0, options.logStartOffset());
                 segments.put(start, LogSegment.create(dir, start, config));
                 SegmentFiles.fsyncDirectory(dir);
             } else {
-                recovered = loadSegments(dir, config, options, bases, segments);
+                // Every scanned segment is fsynced as it is recovered (LogSegment.onRolled).
+                loadSegments(dir, config, options, bases, segments);
             }
             boolean restarted = restartEmptyIfStartPastEnd(dir, config, options.logStartOffset(), segments);
             LogSegment active = segments.lastEntry().getValue();
             active.makeActive(config.segmentIndexBytes());
-            if (recovered) {
-                for (LogSegment s : segments.values()) {
-                    s.flush();
-                }
-            }
             LeaderEpochCache epochs = LeaderEpochCache.load(dir);
             if (restarted) {
                 epochs.clear();

@@ -444,9 +444,20 @@ final class LogSegment implements Closeable {
         }
     }
 
-    /** Called when a newer segment takes over appends: flush everything and trim the indexes. */
+    /** Called when a newer segment takes over appends: fsync the data, trim and flush the indexes. */
     void onRolled() throws IOException {
-        flush();
+        onRolled(true);
+    }
+
+    /**
+     * Trims and flushes the indexes; fsyncs the data only if asked. Under the interval flush policy
+     * the data waits for the next scheduled flush (as Kafka's roll does), so that a roll does not
+     * stall every appender for a whole-segment fsync; recovery rescans it if a crash comes first.
+     */
+    void onRolled(boolean fsyncData) throws IOException {
+        if (fsyncData) {
+            flush();
+        }
         offsetIndex.trimToEntries();
         timeIndex.trimToEntries();
         offsetIndex.flush();
