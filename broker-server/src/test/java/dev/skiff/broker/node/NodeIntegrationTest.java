@@ -105,6 +105,11 @@ class NodeIntegrationTest {
     }
 
     private ErrorCode create(String name, int partitions, int rf, Map<String, String> configs) {
+        return createResult(name, partitions, rf, configs).getError();
+    }
+
+    private dev.skiff.proto.v1.CreatableTopicResult createResult(
+            String name, int partitions, int rf, Map<String, String> configs) {
         return admin().createTopics(CreateTopicsRequest.newBuilder()
                         .addTopics(CreatableTopic.newBuilder()
                                 .setName(name)
@@ -112,8 +117,17 @@ class NodeIntegrationTest {
                                 .setReplicationFactor(rf)
                                 .putAllConfigs(configs))
                         .build())
-                .getTopics(0)
-                .getError();
+                .getTopics(0);
+    }
+
+    private void assertRefused(
+            ErrorCode code, String hint, String name, int partitions, int rf, Map<String, String> configs) {
+        var r = createResult(name, partitions, rf, configs);
+        assertEquals(code, r.getError(), r.getErrorMessage());
+        assertTrue(r.getErrorMessage().contains(hint), r.getErrorMessage());
+        var listed = admin().listTopics(dev.skiff.proto.v1.ListTopicsRequest.getDefaultInstance())
+                .getNamesList();
+        assertTrue(!listed.contains(name) || name.equals("orders"), "nothing was created for " + name);
     }
 
     private PartitionProduceResponse produce(String topic, int acks, ByteBuffer records) {
@@ -170,11 +184,13 @@ class NodeIntegrationTest {
     void createProduceFetchRestart() throws Exception {
         startNode();
         assertEquals(ErrorCode.NONE, create("orders", 1, 1, Map.of("retention.ms", "3600000")));
-        assertEquals(ErrorCode.TOPIC_ALREADY_EXISTS, create("orders", 1, 1, Map.of()));
-        assertEquals(ErrorCode.INVALID_TOPIC_EXCEPTION, create("bad name!", 1, 1, Map.of()));
-        assertEquals(ErrorCode.INVALID_REPLICATION_FACTOR, create("wide", 1, 3, Map.of()));
-        assertEquals(ErrorCode.INVALID_PARTITIONS, create("none", 0, 1, Map.of()));
-        assertEquals(ErrorCode.INVALID_CONFIG, create("cfg", 1, 1, Map.of("retention.ms", "soon")));
+        assertRefused(ErrorCode.TOPIC_ALREADY_EXISTS, "already exists", "orders", 1, 1, Map.of());
+        assertRefused(ErrorCode.INVALID_TOPIC_EXCEPTION, "bad name!", "bad name!", 1, 1, Map.of());
+        assertRefused(ErrorCode.INVALID_TOPIC_EXCEPTION, "", "x".repeat(250), 1, 1, Map.of());
+        assertRefused(ErrorCode.INVALID_REPLICATION_FACTOR, "3", "wide", 1, 3, Map.of());
+        assertRefused(ErrorCode.INVALID_PARTITIONS, "0", "none", 0, 1, Map.of());
+        assertRefused(ErrorCode.INVALID_CONFIG, "retention.ms", "cfg", 1, 1, Map.of("retention.ms", "soon"));
+        assertRefused(ErrorCode.INVALID_CONFIG, "retension.ms", "cfg2", 1, 1, Map.of("retension.ms", "1"));
 
         MetadataResponse md = broker().metadata(
                         MetadataRequest.newBuilder().addTopics("orders").build());
