@@ -26,6 +26,13 @@ final class Logging {
     static void configure(String level, Path logFile) {
         LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
         ctx.reset();
+        org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+        org.slf4j.bridge.SLF4JBridgeHandler.install();
+        ch.qos.logback.classic.jul.LevelChangePropagator jul = new ch.qos.logback.classic.jul.LevelChangePropagator();
+        jul.setContext(ctx);
+        jul.setResetJUL(true);
+        jul.start();
+        ctx.addListener(jul);
         ch.qos.logback.classic.Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.toLevel(level, Level.INFO));
 
