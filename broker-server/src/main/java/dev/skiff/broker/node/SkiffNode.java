@@ -157,7 +157,22 @@ public final class SkiffNode implements AutoCloseable {
             }
             found = meta.map(MetaProperties::clusterId).orElse(found);
         }
-        return found != null ? found : Uuid.random(new SecureRandom()).toString();
+        if (found != null) {
+            return found;
+        }
+        if (config.quorumVoters().size() == 1) {
+            return Uuid.random(new SecureRandom()).toString();
+        }
+        // Several voters starting fresh must agree on the cluster id (the Raft group id derives from
+        // it) without a format step: derive it from the voter list, which they all share.
+        List<String> voters = new ArrayList<>();
+        for (Voter v : config.quorumVoters()) {
+            voters.add(v.nodeId() + "@" + v.endpoint());
+        }
+        voters.sort(null);
+        java.util.UUID derived = java.util.UUID.nameUUIDFromBytes(
+                ("skiff-cluster:" + String.join(",", voters)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return new Uuid(derived.getMostSignificantBits(), derived.getLeastSignificantBits()).toString();
     }
 
     private List<QuorumVoter> voters() {

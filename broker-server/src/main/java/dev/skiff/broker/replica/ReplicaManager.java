@@ -41,6 +41,8 @@ public final class ReplicaManager {
     private final LogConfig logDefaults;
     private final int minInsyncReplicasDefault;
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
+    /** The leader of every partition in the image, hosted here or not; replaced whole on each image. */
+    private volatile Map<TopicPartition, Integer> leaders = Map.of();
 
     /** The answer to one partition of a produce request. */
     public record ProduceOutcome(
@@ -82,6 +84,11 @@ public final class ReplicaManager {
      */
     public synchronized void applyAssignments(Collection<PartitionAssignment> assignments) throws IOException {
         Set<TopicPartition> wanted = new HashSet<>();
+        Map<TopicPartition, Integer> allLeaders = new java.util.HashMap<>();
+        for (PartitionAssignment a : assignments) {
+            allLeaders.put(a.topicPartition(), a.leader());
+        }
+        leaders = Map.copyOf(allLeaders);
         for (PartitionAssignment a : assignments) {
             if (!a.replicas().contains(nodeId)) {
                 continue;
@@ -109,6 +116,18 @@ public final class ReplicaManager {
                 LOG.info("deleted {}: no longer assigned to this broker", tp);
             }
         }
+    }
+
+    /** Why a partition this broker does not host cannot be served here. */
+    private String notHosted(TopicPartition tp) {
+        Integer leader = leaders.get(tp);
+        return leader == null
+                ? "this broker does not host " + tp
+                : "broker " + nodeId + " is not the leader of " + tp + " (leader " + leader + ")";
+    }
+
+    private ErrorCode notHostedCode(TopicPartition tp) {
+        return leaders.containsKey(tp) ? ErrorCode.NOT_LEADER_OR_FOLLOWER : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
     }
 
     private int minInsyncReplicas(PartitionAssignment a) {
@@ -151,7 +170,7 @@ public final class ReplicaManager {
     public ProduceOutcome produce(TopicPartition tp, ByteBuffer records, int acks) {
         Partition p = partitions.get(tp);
         if (p == null) {
-            return ProduceOutcome.failed(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "this broker does not host " + tp);
+            return ProduceOutcome.failed(notHostedCode(tp), notHosted(tp));
         }
         if (!p.isLeader()) {
             return ProduceOutcome.failed(
@@ -188,7 +207,7 @@ public final class ReplicaManager {
     public FetchOutcome fetch(TopicPartition tp, long offset, int maxBytes, boolean minOneBatch, int leaderEpoch) {
         Partition p = partitions.get(tp);
         if (p == null) {
-            return FetchOutcome.failed(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "this broker does not host " + tp);
+            return FetchOutcome.failed(notHostedCode(tp), notHosted(tp));
         }
         if (!p.isLeader()) {
             return FetchOutcome.failed(
@@ -223,8 +242,7 @@ public final class ReplicaManager {
     public OffsetOutcome listOffset(TopicPartition tp, long timestamp) {
         Partition p = partitions.get(tp);
         if (p == null) {
-            return new OffsetOutcome(
-                    ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "this broker does not host " + tp, -1, -1, -1);
+            return new OffsetOutcome(notHostedCode(tp), notHosted(tp), -1, -1, -1);
         }
         if (!p.isLeader()) {
             return new OffsetOutcome(
