@@ -211,6 +211,31 @@ class NodeIntegrationTest {
     }
 
     @Test
+    void deletedTopicLosesItsDataAndItsNameCanBeReused() throws Exception {
+        startNode();
+        assertEquals(ErrorCode.NONE, create("gone", 1, 1, Map.of()));
+        assertEquals(0, produce("gone", 1, batch("old")).getBaseOffset());
+        Path dir = tmp.resolve("data").resolve("gone-0");
+        assertTrue(java.nio.file.Files.exists(dir));
+        var deleted = admin().deleteTopics(dev.skiff.proto.v1.DeleteTopicsRequest.newBuilder()
+                .addNames("gone")
+                .build());
+        assertEquals(
+                ErrorCode.NONE,
+                deleted.getTopics(0).getError(),
+                deleted.getTopics(0).getErrorMessage());
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> !java.nio.file.Files.exists(dir));
+        assertEquals(
+                ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+                produce("gone", 1, batch("x")).getError());
+        assertEquals(ErrorCode.NONE, create("gone", 1, 1, Map.of()));
+        assertEquals(0, produce("gone", 1, batch("new")).getBaseOffset(), "a new topic starts at offset 0");
+        assertEquals(List.of("new"), values(fetch("gone", 0, 0)));
+    }
+
+    @Test
     void badBatchesAreRefusedAndNothingIsWritten() throws Exception {
         startNode();
         assertEquals(ErrorCode.NONE, create("t", 1, 1, Map.of()));
