@@ -81,6 +81,18 @@ public final class ControllerClient {
             }
             SubmitResult.Rejected rejected = (SubmitResult.Rejected) result;
             last = new Decision.Refused<>(rejected.error(), rejected.message());
+            // The decision may have been made on an image behind the log (a node that just
+            // restarted): decide again only once this node has applied everything up to the
+            // rejected entry.
+            try {
+                channel.awaitApplied(rejected.index())
+                        .get(Math.max(1, deadlineMs - clock.millis()), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                return last;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return last;
+            }
         }
         return last;
     }

@@ -4,7 +4,9 @@ import dev.skiff.broker.config.Endpoint;
 import dev.skiff.broker.config.ServerConfig;
 import dev.skiff.broker.config.Voter;
 import dev.skiff.broker.controller.AdminService;
+import dev.skiff.broker.controller.BrokerSessions;
 import dev.skiff.broker.controller.ControllerClient;
+import dev.skiff.broker.controller.HeartbeatService;
 import dev.skiff.broker.controller.TopicConfigs;
 import dev.skiff.broker.replica.PartitionAssignment;
 import dev.skiff.broker.replica.ReplicaManager;
@@ -66,6 +68,10 @@ public final class SkiffNode implements AutoCloseable {
             Executors.newSingleThreadExecutor(ThreadRunner.named("metadata-publisher", true));
     private final ScheduledExecutorService scheduler =
             Executors.newScheduledThreadPool(2, ThreadRunner.named("scheduler", true));
+    /** Heartbeats and fencing block on the network and the quorum; they get threads of their own. */
+    private final ScheduledExecutorService livenessScheduler =
+            Executors.newScheduledThreadPool(2, ThreadRunner.named("liveness", true));
+
     private final Uuid incarnationId = Uuid.random(new SecureRandom());
     private final IndexWaiters published = new IndexWaiters();
     private MetadataQuorum quorum;
@@ -73,11 +79,14 @@ public final class SkiffNode implements AutoCloseable {
     private ControllerClient controller;
     private ControllerDecisions decisions;
     private Server grpc;
+    private Liveness liveness;
+    private final BrokerSessions sessions;
     private boolean closed;
 
     private SkiffNode(ServerConfig config, Clock clock) {
         this.config = config;
         this.clock = clock;
+        this.sessions = new BrokerSessions(config.brokerSessionTimeoutMs());
     }
 
     /** Starts a node and returns once it serves; on failure, everything started is closed again. */
@@ -137,6 +146,11 @@ public final class SkiffNode implements AutoCloseable {
         registerAndUnfence();
         publish(quorum.image());
         startGrpc(staticProps);
+        liveness = new Liveness(config, quorum, controller, decisions, sessions, incarnationId, clock);
+        long beatMs = config.brokerHeartbeatIntervalMs();
+        scheduler.scheduleWithFixedDelay(liveness::heartbeat, 0, beatMs, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(
+                liveness::fenceSilentBrokers, beatMs, Math.max(1, beatMs / 2), TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(
                 replicas::runRetention,
                 config.logRetentionCheckIntervalMs(),
@@ -240,6 +254,7 @@ public final class SkiffNode implements AutoCloseable {
         grpc = NettyServerBuilder.forAddress(new InetSocketAddress(listen.host(), listen.port()))
                 .addService(broker)
                 .addService(admin)
+                .addService(new HeartbeatService(quorum, sessions, clock))
                 .addService(ProtoReflectionService.newInstance())
                 .maxInboundMessageSize(config.logDefaults().maxMessageBytes() * 2 + 1024 * 1024)
                 .build();
@@ -324,8 +339,12 @@ public final class SkiffNode implements AutoCloseable {
                 grpc.shutdownNow();
             }
         }
+        livenessScheduler.shutdownNow();
         scheduler.shutdownNow();
         publisher.shutdownNow();
+        if (liveness != null) {
+            liveness.close();
+        }
         for (LogManager m : logManagers) {
             try {
                 m.close();

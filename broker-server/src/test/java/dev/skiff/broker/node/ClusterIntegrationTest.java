@@ -74,8 +74,8 @@ class ClusterIntegrationTest {
         }
     }
 
-    @Test
-    void threeCombinedNodesFormOneClusterAndSpreadLeaders() throws Exception {
+    /** Starts three combined nodes on 127.0.0.1-3 together and opens a client channel to each. */
+    private List<Map<String, String>> startCluster() throws Exception {
         int[] clientPorts = new int[3];
         StringBuilder voters = new StringBuilder();
         List<Map<String, String>> props = new ArrayList<>();
@@ -95,6 +95,8 @@ class ClusterIntegrationTest {
                     "listeners",
                     "PLAINTEXT://" + host + ":" + clientPorts[i] + ",CONTROLLER://" + host + ":" + controllerPort);
             p.put("log.dirs", tmp.resolve("node" + (i + 1)).toString());
+            p.put("broker.heartbeat.interval.ms", "300");
+            p.put("broker.session.timeout.ms", "2000");
             props.add(p);
         }
         List<CompletableFuture<SkiffNode>> starting = new ArrayList<>();
@@ -118,6 +120,12 @@ class ClusterIntegrationTest {
                     .build());
         }
 
+        return props;
+    }
+
+    @Test
+    void threeCombinedNodesFormOneClusterAndSpreadLeaders() throws Exception {
+        List<Map<String, String>> props = startCluster();
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             for (ManagedChannel c : channels) {
                 assertEquals(
@@ -152,6 +160,29 @@ class ClusterIntegrationTest {
         for (ManagedChannel c : channels) {
             await().atMost(Duration.ofSeconds(30)).until(() -> metadata(c).equals(md));
         }
+
+        // A broker that stops heartbeating is fenced: it leaves the broker list and its partition
+        // (replication factor 1: it is the last ISR member) has no leader until it comes back.
+        int stopped = 3;
+        int partitionOf3 = md.getTopics(0).getPartitionsList().stream()
+                .filter(p -> p.getLeader() == stopped)
+                .findFirst()
+                .orElseThrow()
+                .getIndex();
+        ServerConfig config3 = ServerConfig.parse(props.get(2), w -> {});
+        channels.get(2).shutdownNow();
+        nodes.remove(2).close();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            MetadataResponse now = metadata(channels.get(0));
+            assertEquals(2, now.getBrokersCount());
+            assertEquals(-1, now.getTopics(0).getPartitions(partitionOf3).getLeader());
+        });
+        nodes.add(SkiffNode.start(config3, props.get(2), Clock.systemUTC()));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            MetadataResponse now = metadata(channels.get(0));
+            assertEquals(3, now.getBrokersCount());
+            assertEquals(stopped, now.getTopics(0).getPartitions(partitionOf3).getLeader());
+        });
     }
 
     private static CreatableTopicResult create(ManagedChannel c, String name, int partitions, int rf) {

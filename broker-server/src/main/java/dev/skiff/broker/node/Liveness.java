@@ -1,0 +1,135 @@
+package dev.skiff.broker.node;
+
+import dev.skiff.broker.config.ServerConfig;
+import dev.skiff.broker.controller.BrokerSessions;
+import dev.skiff.broker.controller.ControllerClient;
+import dev.skiff.metadata.BrokerRegistration;
+import dev.skiff.metadata.ControllerDecisions;
+import dev.skiff.metadata.Decision;
+import dev.skiff.metadata.Endpoint;
+import dev.skiff.metadata.Uuid;
+import dev.skiff.metadata.quorum.MetadataQuorum;
+import dev.skiff.proto.v1.BrokerHeartbeatRequest;
+import dev.skiff.proto.v1.BrokerHeartbeatResponse;
+import dev.skiff.proto.v1.ControllerGrpc;
+import dev.skiff.proto.v1.ErrorCode;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Broker liveness, both ends: this broker heartbeats the active controller every {@code
+ * broker.heartbeat.interval.ms} (and asks to be unfenced if it finds itself fenced while alive);
+ * while this node is the active controller, brokers silent for {@code broker.session.timeout.ms}
+ * are fenced, which moves their leaderships away (DESIGN §4).
+ *
+ * <p>Threads: each task runs on the node's liveness scheduler and never overlaps itself; {@code
+ * heartbeat} and {@link #close} share the channel map under this object's lock, while {@code
+ * fenceSilentBrokers} alone owns {@code wasActiveController}, so a slow fencing never delays this
+ * broker's own heartbeat.
+ */
+final class Liveness implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Liveness.class);
+
+    private final ServerConfig config;
+    private final MetadataQuorum quorum;
+    private final ControllerClient controller;
+    private final ControllerDecisions decisions;
+    private final BrokerSessions sessions;
+    private final Uuid incarnationId;
+    private final Clock clock;
+    private final Map<Integer, ManagedChannel> channels = new HashMap<>();
+    private boolean wasActiveController;
+
+    Liveness(
+            ServerConfig config,
+            MetadataQuorum quorum,
+            ControllerClient controller,
+            ControllerDecisions decisions,
+            BrokerSessions sessions,
+            Uuid incarnationId,
+            Clock clock) {
+        this.config = config;
+        this.quorum = quorum;
+        this.controller = controller;
+        this.decisions = decisions;
+        this.sessions = sessions;
+        this.incarnationId = incarnationId;
+        this.clock = clock;
+    }
+
+    /** Sends one heartbeat to the active controller; failures are retried at the next tick. */
+    synchronized void heartbeat() {
+        OptionalInt leader = quorum.leaderId();
+        if (leader.isEmpty()) {
+            return;
+        }
+        Optional<Endpoint> endpoint =
+                quorum.image().broker(leader.getAsInt()).flatMap(b -> b.endpoint(ServerConfig.CLIENT_LISTENER));
+        if (endpoint.isEmpty()) {
+            return;
+        }
+        ManagedChannel channel = channels.computeIfAbsent(leader.getAsInt(), id -> NettyChannelBuilder.forAddress(
+                        endpoint.get().host(), endpoint.get().port())
+                .usePlaintext()
+                .build());
+        try {
+            BrokerHeartbeatResponse r = ControllerGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(config.brokerHeartbeatIntervalMs(), TimeUnit.MILLISECONDS)
+                    .brokerHeartbeat(BrokerHeartbeatRequest.newBuilder()
+                            .setNodeId(config.nodeId())
+                            .setIncarnationId(incarnationId.toString())
+                            .build());
+            if (r.getError() == ErrorCode.NONE && r.getFenced()) {
+                Decision<Integer> d = controller.run(
+                        image -> decisions.unfenceBroker(image, config.nodeId(), incarnationId),
+                        Duration.ofMillis(config.brokerSessionTimeoutMs()));
+                LOG.info("this broker was fenced while alive; asked to be unfenced: {}", d.isAccepted() ? "done" : d);
+            } else if (r.getError() != ErrorCode.NONE) {
+                LOG.debug("heartbeat to node {} answered {}: {}", leader.getAsInt(), r.getError(), r.getErrorMessage());
+            }
+        } catch (StatusRuntimeException e) {
+            LOG.debug("heartbeat to node {} failed: {}", leader.getAsInt(), e.getStatus());
+        }
+    }
+
+    /** While this node is the active controller, fences every broker whose session expired. */
+    void fenceSilentBrokers() {
+        if (!quorum.isLeader()) {
+            wasActiveController = false;
+            return;
+        }
+        if (!wasActiveController) {
+            sessions.startTerm();
+            wasActiveController = true;
+        }
+        List<Integer> unfenced = quorum.image().unfencedBrokers().stream()
+                .map(BrokerRegistration::nodeId)
+                .toList();
+        for (int id : sessions.expired(unfenced, clock.millis())) {
+            Decision<Integer> d = controller.run(
+                    image -> decisions.fenceBroker(image, id), Duration.ofMillis(config.brokerSessionTimeoutMs()));
+            LOG.warn(
+                    "fenced broker {}: no heartbeat for more than {} ms ({})",
+                    id,
+                    config.brokerSessionTimeoutMs(),
+                    d.isAccepted() ? "its partitions have new leaders or none" : d);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        channels.values().forEach(ManagedChannel::shutdownNow);
+        channels.clear();
+    }
+}

@@ -1,0 +1,33 @@
+package dev.skiff.broker.controller;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BrokerSessionsTest {
+    @Test
+    void fencesOnlyBrokersSilentLongerThanTheSession() {
+        BrokerSessions s = new BrokerSessions(1000);
+        s.startTerm();
+        assertEquals(List.of(), s.expired(List.of(1, 2, 3), 0), "sessions start when first seen");
+        s.heartbeat(1, 500);
+        s.heartbeat(2, 900);
+        assertEquals(List.of(), s.expired(List.of(1, 2, 3), 1000));
+        assertEquals(List.of(1, 3), s.expired(List.of(1, 2, 3), 1501));
+        s.heartbeat(2, 1600);
+        assertEquals(List.of(), s.expired(List.of(2), 2000), "fenced brokers are not judged again");
+        assertEquals(List.of(), s.expired(List.of(1, 2), 2100), "an unfenced broker gets a fresh session");
+        s.heartbeat(2, 3000);
+        assertEquals(List.of(1), s.expired(List.of(1, 2), 3101));
+    }
+
+    @Test
+    void aNewTermForgetsOldHeartbeats() {
+        BrokerSessions s = new BrokerSessions(1000);
+        s.heartbeat(1, 10);
+        s.startTerm();
+        assertEquals(List.of(), s.expired(List.of(1), 5000));
+        assertEquals(List.of(1), s.expired(List.of(1), 6001));
+    }
+}
