@@ -1,0 +1,120 @@
+package dev.skiff.jepsen;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bin/skiff-cluster} as a user runs it: three node processes on their own loopback
+ * addresses, a topic spread over them, one node killed with kill -9 (fenced: its partition has no
+ * leader), started again (it leads again), and the cluster brought down.
+ */
+class SkiffClusterIT {
+    private static final String BASE = "127.0.66.1";
+    private static final String BOOTSTRAP = "127.0.66.1:9092,127.0.66.3:9092";
+
+    @TempDir
+    Path work;
+
+    private Path dir;
+
+    @AfterEach
+    void down() throws Exception {
+        if (dir != null) {
+            script("down");
+        }
+    }
+
+    @Test
+    @Timeout(300)
+    void upKillStartDown() throws Exception {
+        dir = work.resolve("cluster");
+        Run up = script("up", "3", "--base-address", BASE);
+        assertEquals(0, up.exit, up.output);
+        assertTrue(up.output.contains("bootstrap servers: 127.0.66.1:9092,127.0.66.2:9092,127.0.66.3:9092"), up.output);
+        Run status = script("status");
+        assertEquals(3, status.output.lines().filter(l -> l.endsWith("\tready")).count(), status.output);
+
+        CliRun create = CliRun.run(
+                work,
+                "",
+                "topics",
+                "--create",
+                "--topic",
+                "spread",
+                "--partitions",
+                "3",
+                "--replication-factor",
+                "1",
+                "--bootstrap-server",
+                BOOTSTRAP);
+        assertEquals(0, create.exitCode(), create.toString());
+
+        assertEquals(0, script("kill", "2").exit);
+        assertTrue(script("status").output.contains("2\t127.0.66.2:9092\t-\tstopped"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> describe().contains("Leader: none\tReplicas: 2"));
+
+        Run start = script("start", "2");
+        assertEquals(0, start.exit, start.output);
+        await().atMost(Duration.ofSeconds(60)).until(() -> describe().contains("Leader: 2\tReplicas: 2"));
+
+        Run downRun = script("down");
+        assertEquals(0, downRun.exit, downRun.output);
+        assertEquals(
+                3,
+                script("status")
+                        .output
+                        .lines()
+                        .filter(l -> l.endsWith("\tstopped"))
+                        .count());
+        dir = null;
+    }
+
+    @Test
+    @Timeout(60)
+    void badArgumentsExitOneWithAMessage() throws Exception {
+        dir = null;
+        Run noCount = script("up");
+        assertEquals(1, noCount.exit);
+        assertTrue(noCount.output.contains("node count"), noCount.output);
+        Run unknown = script("explode");
+        assertEquals(1, unknown.exit);
+        assertTrue(unknown.output.contains("unknown command"), unknown.output);
+    }
+
+    private String describe() throws Exception {
+        return CliRun.run(work, "", "topics", "--describe", "--topic", "spread", "--bootstrap-server", BOOTSTRAP)
+                .stdout();
+    }
+
+    private record Run(int exit, String output) {}
+
+    private Run script(String... args) throws IOException, InterruptedException {
+        Path root = Path.of(System.getProperty("skiff.root", ".."));
+        Path out = Files.createTempFile(work, "script", ".out");
+        List<String> cmd = new java.util.ArrayList<>(
+                List.of("bash", root.resolve("bin/skiff-cluster").toString()));
+        cmd.addAll(List.of(args));
+        cmd.addAll(List.of("--dir", (dir != null ? dir : work.resolve("none")).toString()));
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .start();
+        if (!p.waitFor(200, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("skiff-cluster " + String.join(" ", args) + " did not finish");
+        }
+        return new Run(p.exitValue(), Files.readString(out));
+    }
+}
