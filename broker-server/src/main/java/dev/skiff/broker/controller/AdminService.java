@@ -101,8 +101,7 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
                         .setErrorMessage(e.getMessage()));
                 continue;
             }
-            Function<MetadataImage, Decision<CreatedTopic>> decide =
-                    image -> withoutReplication(decisions.createTopic(image, nt));
+            Function<MetadataImage, Decision<CreatedTopic>> decide = image -> decisions.createTopic(image, nt);
             Decision<CreatedTopic> d =
                     request.getValidateOnly() ? decide.apply(controller.image()) : controller.run(decide, timeout);
             CreatableTopicResult.Builder r = CreatableTopicResult.newBuilder().setName(t.getName());
@@ -120,22 +119,6 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
             response.addTopics(r);
         }
         answer(out, response.build());
-    }
-
-    /**
-     * Refuses replication factors above 1 until brokers replicate to each other: without it, a
-     * second replica would never hold the data and acks=all would promise what it cannot keep.
-     */
-    static Decision<CreatedTopic> withoutReplication(Decision<CreatedTopic> d) {
-        if (d instanceof Decision.Accepted<CreatedTopic> a && a.value().replicationFactor() > 1) {
-            return new Decision.Refused<>(
-                    ErrorCode.INVALID_REPLICATION_FACTOR,
-                    "Replication factor "
-                            + a.value().replicationFactor()
-                            + " needs replication between brokers, which this version of "
-                            + "skiff does not have yet: use --replication-factor 1 (and default.replication.factor=1).");
-        }
-        return d;
     }
 
     @Override

@@ -50,6 +50,7 @@ final class Liveness implements AutoCloseable {
     private final Clock clock;
     private final Map<Integer, ManagedChannel> channels = new HashMap<>();
     private boolean wasActiveController;
+    private volatile boolean unfencing = true;
 
     Liveness(
             ServerConfig config,
@@ -90,7 +91,7 @@ final class Liveness implements AutoCloseable {
                             .setNodeId(config.nodeId())
                             .setIncarnationId(incarnationId.toString())
                             .build());
-            if (r.getError() == ErrorCode.NONE && r.getFenced()) {
+            if (r.getError() == ErrorCode.NONE && r.getFenced() && unfencing) {
                 Decision<Integer> d = controller.run(
                         image -> decisions.unfenceBroker(image, config.nodeId(), incarnationId),
                         Duration.ofMillis(config.brokerSessionTimeoutMs()));
@@ -125,6 +126,11 @@ final class Liveness implements AutoCloseable {
                     config.brokerSessionTimeoutMs(),
                     d.isAccepted() ? "its partitions have new leaders or none" : d);
         }
+    }
+
+    /** A broker in controlled shutdown stays fenced: it no longer asks to be unfenced. */
+    void stopUnfencing() {
+        unfencing = false;
     }
 
     @Override

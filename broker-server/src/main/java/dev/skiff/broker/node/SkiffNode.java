@@ -9,8 +9,10 @@ import dev.skiff.broker.controller.ControllerClient;
 import dev.skiff.broker.controller.HeartbeatService;
 import dev.skiff.broker.controller.TopicConfigs;
 import dev.skiff.broker.replica.PartitionAssignment;
+import dev.skiff.broker.replica.ReplicaFetchers;
 import dev.skiff.broker.replica.ReplicaManager;
 import dev.skiff.broker.rpc.BrokerService;
+import dev.skiff.broker.rpc.ReplicationService;
 import dev.skiff.broker.storage.MetaProperties;
 import dev.skiff.log.LogManager;
 import dev.skiff.log.TopicPartition;
@@ -18,6 +20,7 @@ import dev.skiff.metadata.ControllerDecisions;
 import dev.skiff.metadata.ControllerSettings;
 import dev.skiff.metadata.Decision;
 import dev.skiff.metadata.ImageViews;
+import dev.skiff.metadata.IsrChange;
 import dev.skiff.metadata.MetadataImage;
 import dev.skiff.metadata.NewTopic;
 import dev.skiff.metadata.PartitionState;
@@ -76,6 +79,12 @@ public final class SkiffNode implements AutoCloseable {
     private final IndexWaiters published = new IndexWaiters();
     private MetadataQuorum quorum;
     private ReplicaManager replicas;
+    private ReplicaFetchers fetchers;
+    /** ISR changes wait on the quorum; they get a thread of their own, one change at a time. */
+    private final ExecutorService isrExecutor =
+            Executors.newSingleThreadExecutor(ThreadRunner.named("isr-change", true));
+
+    private volatile boolean serving;
     private ControllerClient controller;
     private ControllerDecisions decisions;
     private Server grpc;
@@ -112,8 +121,17 @@ public final class SkiffNode implements AutoCloseable {
         for (Path dir : config.logDirs()) {
             logManagers.add(LogManager.open(dir, topic -> config.logDefaults(), clock));
         }
-        replicas = new ReplicaManager(config.nodeId(), logManagers, config.logDefaults(), config.minInsyncReplicas());
         quorum = new MetadataQuorum(QuorumConfig.of(config.nodeId(), voters(), config.metadataLogDir(), clusterId));
+        fetchers = new ReplicaFetchers(
+                config.nodeId(), this::replicationEndpoint, ThreadRunner.named("replica-fetcher", true), clock);
+        replicas = new ReplicaManager(
+                config.nodeId(),
+                logManagers,
+                config.logDefaults(),
+                config.minInsyncReplicas(),
+                clock,
+                fetchers,
+                this::alterIsr);
         quorum.addImageListener((previous, current) -> publisher.execute(() -> {
             publish(current.image());
             published.advance(current.index());
@@ -157,6 +175,44 @@ public final class SkiffNode implements AutoCloseable {
                 config.logRetentionCheckIntervalMs(),
                 TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(replicas::runIntervalFlushes, 1, 1, TimeUnit.SECONDS);
+        long lagMs = config.replicaLagTimeMaxMs();
+        scheduler.scheduleWithFixedDelay(
+                () -> replicas.shrinkLaggingIsrs(lagMs), lagMs / 2, Math.max(1, lagMs / 2), TimeUnit.MILLISECONDS);
+        serving = true;
+    }
+
+    /** Where broker {@code id} serves replication: its client listener, as registered. */
+    private Optional<InetSocketAddress> replicationEndpoint(int id) {
+        return quorum.image()
+                .broker(id)
+                .flatMap(b -> b.endpoint(ServerConfig.CLIENT_LISTENER))
+                .map(e -> new InetSocketAddress(e.host(), e.port()));
+    }
+
+    /** A leader's ISR change, committed through the quorum off the caller's thread. */
+    private CompletableFuture<Boolean> alterIsr(PartitionAssignment seen, List<Integer> newIsr) {
+        IsrChange change = new IsrChange(
+                Uuid.parse(seen.topicId()),
+                seen.topicPartition().partition(),
+                config.nodeId(),
+                seen.leaderEpoch(),
+                seen.partitionEpoch(),
+                newIsr);
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    Decision<PartitionState> d = controller.run(
+                            image -> decisions.alterPartition(image, change),
+                            Duration.ofMillis(config.brokerSessionTimeoutMs()));
+                    if (d instanceof Decision.Refused<PartitionState> no) {
+                        LOG.info(
+                                "the ISR change of {} to {} was refused: {}",
+                                seen.topicPartition(),
+                                newIsr,
+                                no.message());
+                    }
+                    return d.isAccepted();
+                },
+                isrExecutor);
     }
 
     private String clusterIdOfDirs() throws IOException {
@@ -228,6 +284,7 @@ public final class SkiffNode implements AutoCloseable {
                         t.id().toString(),
                         p.leader(),
                         p.leaderEpoch(),
+                        p.partitionEpoch(),
                         p.replicas(),
                         p.isr(),
                         t.configs()));
@@ -253,6 +310,7 @@ public final class SkiffNode implements AutoCloseable {
         Endpoint listen = config.clientListener();
         grpc = NettyServerBuilder.forAddress(new InetSocketAddress(listen.host(), listen.port()))
                 .addService(broker)
+                .addService(new ReplicationService(replicas, scheduler))
                 .addService(admin)
                 .addService(new HeartbeatService(quorum, sessions, clock))
                 .addService(ProtoReflectionService.newInstance())
@@ -300,6 +358,16 @@ public final class SkiffNode implements AutoCloseable {
                 quorum.image(), request.getTopicsList(), ServerConfig.CLIENT_LISTENER, quorum.leaderId());
     }
 
+    /** The follower side; for tests that make a live follower fall behind. */
+    ReplicaFetchers replicaFetchers() {
+        return fetchers;
+    }
+
+    /** The hosted partitions; for tests that look inside a node's logs. */
+    ReplicaManager replicaManager() {
+        return replicas;
+    }
+
     /** The line printed when the node serves. */
     String readyLine(long startedMs) {
         String controllerPart = config.isController() ? ", controller " + config.controllerListener() : "";
@@ -321,6 +389,27 @@ public final class SkiffNode implements AutoCloseable {
         }
     }
 
+    /**
+     * Moves leadership away before the process exits (Kafka's controlled shutdown), so producers
+     * retry on the new leaders instead of waiting out a session timeout: this broker asks to be
+     * fenced, which elects new leaders among the other ISR members, and stops asking to be
+     * unfenced. Skipped when no other broker is alive to take over.
+     */
+    private void controlledShutdown() {
+        MetadataImage image = quorum.image();
+        boolean othersAlive = image.unfencedBrokers().stream().anyMatch(b -> b.nodeId() != config.nodeId());
+        if (!othersAlive) {
+            return;
+        }
+        if (liveness != null) {
+            liveness.stopUnfencing();
+        }
+        Decision<Integer> d = controller.run(
+                current -> decisions.fenceBroker(current, config.nodeId()),
+                Duration.ofMillis(config.brokerSessionTimeoutMs()));
+        LOG.info("controlled shutdown: {}", d.isAccepted() ? "leadership moved to other brokers" : d);
+    }
+
     /** Stops serving, then the schedulers, the logs (clean shutdown) and the quorum. */
     @Override
     public synchronized void close() {
@@ -328,6 +417,12 @@ public final class SkiffNode implements AutoCloseable {
             return;
         }
         closed = true;
+        if (serving) {
+            controlledShutdown();
+        }
+        if (fetchers != null) {
+            fetchers.close();
+        }
         if (grpc != null) {
             grpc.shutdown();
             try {
@@ -340,6 +435,7 @@ public final class SkiffNode implements AutoCloseable {
             }
         }
         livenessScheduler.shutdownNow();
+        isrExecutor.shutdownNow();
         scheduler.shutdownNow();
         publisher.shutdownNow();
         if (liveness != null) {

@@ -7,6 +7,7 @@ import java.util.Map;
 /**
  * What the metadata image says about one partition, as the broker needs it.
  *
+ * @param partitionEpoch the version of the partition's state, named in ISR change requests
  * @param topicConfigs the topic's config overrides (topic-level keys)
  */
 public record PartitionAssignment(
@@ -14,6 +15,7 @@ public record PartitionAssignment(
         String topicId,
         int leader,
         int leaderEpoch,
+        int partitionEpoch,
         List<Integer> replicas,
         List<Integer> isr,
         Map<String, String> topicConfigs) {}

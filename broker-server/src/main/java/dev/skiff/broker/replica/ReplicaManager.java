@@ -1,6 +1,7 @@
 package dev.skiff.broker.replica;
 
 import dev.skiff.log.AppendInfo;
+import dev.skiff.log.LeaderEpochCache;
 import dev.skiff.log.Log;
 import dev.skiff.log.LogConfig;
 import dev.skiff.log.LogError;
@@ -12,6 +13,7 @@ import dev.skiff.log.TopicPartition;
 import dev.skiff.proto.v1.ErrorCode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.Clock;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -40,15 +42,24 @@ public final class ReplicaManager {
     private final List<LogManager> logDirs;
     private final LogConfig logDefaults;
     private final int minInsyncReplicasDefault;
+    private final Clock clock;
+    private final ReplicaFetchers fetchers;
+    private final IsrChannel isrChannel;
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
     /** The leader of every partition in the image, hosted here or not; replaced whole on each image. */
     private volatile Map<TopicPartition, Integer> leaders = Map.of();
 
     /** The answer to one partition of a produce request. */
     public record ProduceOutcome(
-            ErrorCode error, String message, long baseOffset, long logAppendTimeMs, long logStartOffset) {
+            ErrorCode error,
+            String message,
+            long baseOffset,
+            long logAppendTimeMs,
+            long logStartOffset,
+            long requiredOffset,
+            int leaderEpoch) {
         static ProduceOutcome failed(ErrorCode error, String message) {
-            return new ProduceOutcome(error, message, -1, -1, -1);
+            return new ProduceOutcome(error, message, -1, -1, -1, -1, -1);
         }
     }
 
@@ -63,11 +74,38 @@ public final class ReplicaManager {
     /** The answer to one partition of a list-offsets request. */
     public record OffsetOutcome(ErrorCode error, String message, long offset, long timestampMs, int leaderEpoch) {}
 
-    public ReplicaManager(int nodeId, List<LogManager> logDirs, LogConfig logDefaults, int minInsyncReplicasDefault) {
+    /**
+     * The answer to one partition of a follower's fetch; {@code divergingEpoch} is -1 unless the
+     * follower's log diverges from this leader's, then it and {@code divergingEndOffset} say where.
+     */
+    public record ReplicaFetchOutcome(
+            ErrorCode error,
+            String message,
+            long highWatermark,
+            long logStartOffset,
+            int divergingEpoch,
+            long divergingEndOffset,
+            ByteBuffer records) {
+        static ReplicaFetchOutcome failed(ErrorCode error, String message) {
+            return new ReplicaFetchOutcome(error, message, -1, -1, -1, -1, ByteBuffer.allocate(0));
+        }
+    }
+
+    public ReplicaManager(
+            int nodeId,
+            List<LogManager> logDirs,
+            LogConfig logDefaults,
+            int minInsyncReplicasDefault,
+            Clock clock,
+            ReplicaFetchers fetchers,
+            IsrChannel isrChannel) {
         this.nodeId = nodeId;
         this.logDirs = List.copyOf(logDirs);
         this.logDefaults = logDefaults;
         this.minInsyncReplicasDefault = minInsyncReplicasDefault;
+        this.clock = clock;
+        this.fetchers = fetchers;
+        this.isrChannel = isrChannel;
     }
 
     public Optional<Partition> partition(TopicPartition tp) {
@@ -94,19 +132,21 @@ public final class ReplicaManager {
                 continue;
             }
             wanted.add(a.topicPartition());
-            Partition existing = partitions.get(a.topicPartition());
-            if (existing != null) {
-                existing.log().updateConfig(configFor(a));
-                existing.update(a);
-                continue;
+            Partition p = partitions.get(a.topicPartition());
+            if (p == null) {
+                Log log = logDirFor(a.topicPartition()).getOrCreate(a.topicPartition(), a.topicId());
+                log.updateConfig(configFor(a));
+                p = new Partition(log, nodeId, a, clock);
+                partitions.put(a.topicPartition(), p);
+                LOG.info("hosting {} (leader {}, epoch {})", a.topicPartition(), a.leader(), a.leaderEpoch());
+            } else {
+                p.log().updateConfig(configFor(a));
             }
-            Log log = logDirFor(a.topicPartition()).getOrCreate(a.topicPartition(), a.topicId());
-            log.updateConfig(configFor(a));
-            partitions.put(a.topicPartition(), new Partition(log, nodeId, a));
-            LOG.info("hosting {} (leader {}, epoch {})", a.topicPartition(), a.leader(), a.leaderEpoch());
+            takeRole(p, a);
         }
         for (TopicPartition tp : List.copyOf(partitions.keySet())) {
             if (!wanted.contains(tp)) {
+                fetchers.unfollow(tp);
                 partitions.remove(tp);
                 for (LogManager m : logDirs) {
                     if (m.get(tp).isPresent()) {
@@ -115,6 +155,16 @@ public final class ReplicaManager {
                 }
                 LOG.info("deleted {}: no longer assigned to this broker", tp);
             }
+        }
+    }
+
+    private void takeRole(Partition p, PartitionAssignment a) throws IOException {
+        boolean newFollower = p.update(a);
+        if (a.leader() == nodeId || a.leader() < 0) {
+            fetchers.unfollow(a.topicPartition());
+        } else if (newFollower) {
+            fetchers.follow(p, a.leader(), a.leaderEpoch());
+            LOG.debug("{} follows broker {} at epoch {}", a.topicPartition(), a.leader(), a.leaderEpoch());
         }
     }
 
@@ -130,7 +180,7 @@ public final class ReplicaManager {
         return leaders.containsKey(tp) ? ErrorCode.NOT_LEADER_OR_FOLLOWER : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
     }
 
-    private int minInsyncReplicas(PartitionAssignment a) {
+    int minInsyncReplicas(PartitionAssignment a) {
         String override = a.topicConfigs().get(dev.skiff.broker.controller.TopicConfigs.MIN_INSYNC_REPLICAS);
         try {
             return override == null ? minInsyncReplicasDefault : Integer.parseInt(override.trim());
@@ -179,28 +229,53 @@ public final class ReplicaManager {
                             + p.assignment().leader() + ")");
         }
         int minIsr = minInsyncReplicas(p.assignment());
-        if (acks == -1 && p.assignment().isr().size() < minIsr) {
-            return ProduceOutcome.failed(
-                    ErrorCode.NOT_ENOUGH_REPLICAS,
-                    "the ISR of " + tp + " has "
-                            + p.assignment().isr().size() + " member(s), fewer than min.insync.replicas=" + minIsr
-                            + "; nothing was written. Retry when replicas catch up, or use acks=1");
-        }
         try {
-            AppendInfo info = p.log().appendAsLeader(records, p.leaderEpoch());
-            p.maybeAdvanceHighWatermark();
+            Partition.LeaderAppend appended = p.appendAsLeader(records, acks, minIsr);
+            AppendInfo info = appended.info();
             return new ProduceOutcome(
                     ErrorCode.NONE,
                     "",
                     info.firstOffset(),
                     info.logAppendTimeMs(),
-                    p.log().logStartOffset());
+                    p.log().logStartOffset(),
+                    info.lastOffset() + 1,
+                    appended.leaderEpoch());
+        } catch (Partition.RoleException e) {
+            return ProduceOutcome.failed(
+                    ErrorCode.NOT_LEADER_OR_FOLLOWER,
+                    "broker " + nodeId + " is not the leader of " + tp + " (leader " + e.leader + ")");
+        } catch (Partition.NotEnoughReplicasException e) {
+            return ProduceOutcome.failed(
+                    ErrorCode.NOT_ENOUGH_REPLICAS,
+                    "the ISR of " + tp + " has " + e.isrSize + " member(s), fewer than min.insync.replicas="
+                            + e.minInsyncReplicas + "; nothing was written. Retry when replicas catch up, or use"
+                            + " acks=1");
         } catch (LogException e) {
             return ProduceOutcome.failed(errorCode(e.error()), e.getMessage());
         } catch (IOException e) {
             LOG.error("append to {} failed", tp, e);
             return ProduceOutcome.failed(ErrorCode.KAFKA_STORAGE_ERROR, e.getMessage());
         }
+    }
+
+    /**
+     * Where an acks=all write that this broker appended at {@code leaderEpoch} stands: empty while
+     * it waits for the ISR; NONE once the high watermark passed it with the ISR at
+     * min.insync.replicas or more; NOT_ENOUGH_REPLICAS_AFTER_APPEND if the ISR shrank below that;
+     * NOT_LEADER_OR_FOLLOWER if leadership moved meanwhile (the write may or may not survive).
+     */
+    public Optional<ErrorCode> replicationOutcome(TopicPartition tp, long requiredOffset, int leaderEpoch) {
+        Partition p = partitions.get(tp);
+        if (p == null || !p.isLeader() || p.leaderEpoch() != leaderEpoch) {
+            return Optional.of(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+        }
+        if (p.highWatermark() < requiredOffset) {
+            return Optional.empty();
+        }
+        return Optional.of(
+                p.assignment().isr().size() < minInsyncReplicas(p.assignment())
+                        ? ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND
+                        : ErrorCode.NONE);
     }
 
     /** Reads below the high watermark from a partition this broker leads. */
@@ -221,10 +296,15 @@ public final class ReplicaManager {
         }
         long hw = p.highWatermark();
         try {
-            if (offset > hw) {
+            if (offset > p.log().logEndOffset()) {
                 throw new LogException(
                         LogError.OFFSET_OUT_OF_RANGE,
-                        "offset " + offset + " is beyond the high watermark " + hw + " of " + tp);
+                        "offset " + offset + " is beyond the log end offset "
+                                + p.log().logEndOffset() + " of " + tp);
+            }
+            if (offset >= hw) {
+                // Written but not yet replicated (or a new leader whose HW is still catching up).
+                return new FetchOutcome(ErrorCode.NONE, "", hw, p.log().logStartOffset(), ByteBuffer.allocate(0));
             }
             LogReadInfo read = p.log().read(offset, maxBytes, hw, minOneBatch);
             ByteBuffer bytes = read.slice().isPresent() ? read.slice().get().readAll() : ByteBuffer.allocate(0);
@@ -272,6 +352,96 @@ public final class ReplicaManager {
         } catch (IOException e) {
             return new OffsetOutcome(ErrorCode.KAFKA_STORAGE_ERROR, e.getMessage(), -1, -1, -1);
         }
+    }
+
+    /**
+     * Serves a follower's fetch of one partition this broker leads: checks the follower's epoch
+     * and its log against this leader's epoch history, records its log end offset (which may move
+     * the high watermark and let it join the ISR), and reads from its offset up to the log end.
+     */
+    public ReplicaFetchOutcome replicaFetch(
+            int replicaId,
+            TopicPartition tp,
+            int currentLeaderEpoch,
+            long fetchOffset,
+            int lastFetchedEpoch,
+            int maxBytes) {
+        Partition p = partitions.get(tp);
+        if (p == null || !p.isLeader()) {
+            return ReplicaFetchOutcome.failed(notHostedCode(tp), notHosted(tp));
+        }
+        PartitionAssignment a = p.assignment();
+        if (currentLeaderEpoch != a.leaderEpoch()) {
+            return ReplicaFetchOutcome.failed(
+                    currentLeaderEpoch < a.leaderEpoch()
+                            ? ErrorCode.FENCED_LEADER_EPOCH
+                            : ErrorCode.UNKNOWN_LEADER_EPOCH,
+                    "follower " + replicaId + " follows epoch " + currentLeaderEpoch + " of " + tp + " but this leader"
+                            + " is at epoch " + a.leaderEpoch());
+        }
+        if (!a.replicas().contains(replicaId)) {
+            return ReplicaFetchOutcome.failed(
+                    ErrorCode.NOT_LEADER_OR_FOLLOWER, "broker " + replicaId + " is not a replica of " + tp);
+        }
+        Log log = p.log();
+        if (lastFetchedEpoch >= 0) {
+            LeaderEpochCache.EpochEndOffset end =
+                    log.leaderEpochCache().endOffsetFor(lastFetchedEpoch, log.logEndOffset());
+            if (end.epoch() < lastFetchedEpoch || end.endOffset() < fetchOffset) {
+                long endOffset =
+                        end.endOffset() == LeaderEpochCache.UNDEFINED_OFFSET ? log.logStartOffset() : end.endOffset();
+                return new ReplicaFetchOutcome(
+                        ErrorCode.NONE,
+                        "",
+                        p.highWatermark(),
+                        log.logStartOffset(),
+                        end.epoch(),
+                        endOffset,
+                        ByteBuffer.allocate(0));
+            }
+        }
+        if (fetchOffset < log.logStartOffset() || fetchOffset > log.logEndOffset()) {
+            return new ReplicaFetchOutcome(
+                    ErrorCode.OFFSET_OUT_OF_RANGE,
+                    "offset " + fetchOffset + " is outside [" + log.logStartOffset() + ", " + log.logEndOffset()
+                            + "] of " + tp,
+                    p.highWatermark(),
+                    log.logStartOffset(),
+                    -1,
+                    -1,
+                    ByteBuffer.allocate(0));
+        }
+        p.followerFetched(replicaId, fetchOffset).ifPresent(isr -> proposeIsr(p, a, isr, "expand"));
+        try {
+            LogReadInfo read = log.read(fetchOffset, maxBytes, log.logEndOffset(), true);
+            ByteBuffer bytes = read.slice().isPresent() ? read.slice().get().readAll() : ByteBuffer.allocate(0);
+            return new ReplicaFetchOutcome(ErrorCode.NONE, "", p.highWatermark(), read.logStartOffset(), -1, -1, bytes);
+        } catch (LogException e) {
+            return ReplicaFetchOutcome.failed(errorCode(e.error()), e.getMessage());
+        } catch (IOException e) {
+            LOG.error("read of {} for follower {} failed", tp, replicaId, e);
+            return ReplicaFetchOutcome.failed(ErrorCode.KAFKA_STORAGE_ERROR, e.getMessage());
+        }
+    }
+
+    /**
+     * Drops from the ISR of every partition this broker leads the followers that have not caught
+     * up for {@code lagMaxMs} (replica.lag.time.max.ms); run every half of that.
+     */
+    public void shrinkLaggingIsrs(long lagMaxMs) {
+        for (Partition p : partitions.values()) {
+            PartitionAssignment seen = p.assignment();
+            p.isrWithoutLaggards(lagMaxMs).ifPresent(isr -> proposeIsr(p, seen, isr, "shrink"));
+        }
+    }
+
+    private void proposeIsr(Partition p, PartitionAssignment seen, List<Integer> isr, String why) {
+        LOG.info("{}: asking the controller to {} the ISR {} to {}", seen.topicPartition(), why, seen.isr(), isr);
+        isrChannel.alterIsr(seen, isr).whenComplete((committed, error) -> {
+            if (error != null || !Boolean.TRUE.equals(committed)) {
+                p.clearPendingIsr(isr);
+            }
+        });
     }
 
     /** Retention for every hosted log; run by the node's scheduler every log.retention.check.interval.ms. */

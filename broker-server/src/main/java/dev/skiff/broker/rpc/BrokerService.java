@@ -49,6 +49,9 @@ public final class BrokerService extends BrokerGrpc.BrokerImplBase {
 
     static final int FETCH_MAX_BYTES_MAX = 64 * 1024 * 1024;
 
+    /** How long an acks=all produce waits for the ISR when the request names no timeout. */
+    static final long PRODUCE_TIMEOUT_MS_DEFAULT = 30_000;
+
     private final ReplicaManager replicas;
     private final ScheduledExecutorService scheduler;
     private final Function<MetadataRequest, MetadataResponse> metadata;
@@ -65,32 +68,41 @@ public final class BrokerService extends BrokerGrpc.BrokerImplBase {
     @Override
     public void produce(ProduceRequest request, StreamObserver<ProduceResponse> out) {
         short acks = (short) request.getAcks();
-        boolean badAcks = acks != 0 && acks != 1 && acks != -1;
-        ProduceResponse.Builder response = ProduceResponse.newBuilder();
+        if (request.getTimeoutMs() < 0) {
+            out.onError(Status.INVALID_ARGUMENT
+                    .withDescription("timeout_ms " + request.getTimeoutMs()
+                            + " must not be negative (0: the default of " + PRODUCE_TIMEOUT_MS_DEFAULT + " ms)")
+                    .asRuntimeException());
+            return;
+        }
+        boolean badAcks = acks != 0 && acks != 1 && acks != -1 || request.getAcks() != acks;
+        List<TopicProduceResponse.Builder> topics = new ArrayList<>();
+        List<DelayedProduce.Waiting> waiting = new ArrayList<>();
         for (TopicProduceData topic : request.getTopicsList()) {
             TopicProduceResponse.Builder t = TopicProduceResponse.newBuilder().setName(topic.getName());
             for (PartitionProduceData data : topic.getPartitionsList()) {
-                PartitionProduceResponse.Builder p =
-                        PartitionProduceResponse.newBuilder().setIndex(data.getIndex());
+                PartitionProduceResponse.Builder p = t.addPartitionsBuilder().setIndex(data.getIndex());
                 if (badAcks) {
                     p.setError(ErrorCode.INVALID_REQUIRED_ACKS)
                             .setBaseOffset(-1)
                             .setErrorMessage("acks=" + request.getAcks() + " is not 0, 1 or -1 (all)");
-                } else {
-                    ReplicaManager.ProduceOutcome o = replicas.produce(
-                            new TopicPartition(topic.getName(), data.getIndex()), copy(data.getRecords()), acks);
-                    p.setError(o.error())
-                            .setErrorMessage(o.message())
-                            .setBaseOffset(o.baseOffset())
-                            .setLogAppendTimeMs(o.logAppendTimeMs())
-                            .setLogStartOffset(o.logStartOffset());
+                    continue;
                 }
-                t.addPartitions(p);
+                TopicPartition tp = new TopicPartition(topic.getName(), data.getIndex());
+                ReplicaManager.ProduceOutcome o = replicas.produce(tp, copy(data.getRecords()), acks);
+                p.setError(o.error())
+                        .setErrorMessage(o.message())
+                        .setBaseOffset(o.baseOffset())
+                        .setLogAppendTimeMs(o.logAppendTimeMs())
+                        .setLogStartOffset(o.logStartOffset());
+                if (acks == -1 && o.error() == ErrorCode.NONE) {
+                    waiting.add(new DelayedProduce.Waiting(p, tp, o.requiredOffset(), o.leaderEpoch()));
+                }
             }
-            response.addTopics(t);
+            topics.add(t);
         }
-        out.onNext(response.build());
-        out.onCompleted();
+        long timeoutMs = request.getTimeoutMs() == 0 ? PRODUCE_TIMEOUT_MS_DEFAULT : request.getTimeoutMs();
+        new DelayedProduce(replicas, scheduler, topics, waiting, out).start(timeoutMs);
     }
 
     /** The log stamps offsets into the buffer in place, so it gets its own writable copy. */
