@@ -5,11 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -40,11 +37,14 @@ class SkiffClusterIT {
     @Timeout(300)
     void upKillStartDown() throws Exception {
         dir = work.resolve("cluster");
-        Run up = script("up", "3", "--base-address", BASE);
-        assertEquals(0, up.exit, up.output);
-        assertTrue(up.output.contains("bootstrap servers: 127.0.66.1:9092,127.0.66.2:9092,127.0.66.3:9092"), up.output);
-        Run status = script("status");
-        assertEquals(3, status.output.lines().filter(l -> l.endsWith("\tready")).count(), status.output);
+        ClusterScript.Run up = script("up", "3", "--base-address", BASE);
+        assertEquals(0, up.exit(), up.output());
+        assertTrue(
+                up.output().contains("bootstrap servers: 127.0.66.1:9092,127.0.66.2:9092,127.0.66.3:9092"),
+                up.output());
+        ClusterScript.Run status = script("status");
+        assertEquals(
+                3, status.output().lines().filter(l -> l.endsWith("\tready")).count(), status.output());
 
         CliRun create = CliRun.run(
                 work,
@@ -61,20 +61,20 @@ class SkiffClusterIT {
                 BOOTSTRAP);
         assertEquals(0, create.exitCode(), create.toString());
 
-        assertEquals(0, script("kill", "2").exit);
-        assertTrue(script("status").output.contains("2\t127.0.66.2:9092\t-\tstopped"));
+        assertEquals(0, script("kill", "2").exit());
+        assertTrue(script("status").output().contains("2\t127.0.66.2:9092\t-\tstopped"));
         await().atMost(Duration.ofSeconds(60)).until(() -> describe().contains("Leader: none\tReplicas: 2"));
 
-        Run start = script("start", "2");
-        assertEquals(0, start.exit, start.output);
+        ClusterScript.Run start = script("start", "2");
+        assertEquals(0, start.exit(), start.output());
         await().atMost(Duration.ofSeconds(60)).until(() -> describe().contains("Leader: 2\tReplicas: 2"));
 
-        Run downRun = script("down");
-        assertEquals(0, downRun.exit, downRun.output);
+        ClusterScript.Run downRun = script("down");
+        assertEquals(0, downRun.exit(), downRun.output());
         assertEquals(
                 3,
                 script("status")
-                        .output
+                        .output()
                         .lines()
                         .filter(l -> l.endsWith("\tstopped"))
                         .count());
@@ -85,12 +85,12 @@ class SkiffClusterIT {
     @Timeout(60)
     void badArgumentsExitOneWithAMessage() throws Exception {
         dir = null;
-        Run noCount = script("up");
-        assertEquals(1, noCount.exit);
-        assertTrue(noCount.output.contains("node count"), noCount.output);
-        Run unknown = script("explode");
-        assertEquals(1, unknown.exit);
-        assertTrue(unknown.output.contains("unknown command"), unknown.output);
+        ClusterScript.Run noCount = script("up");
+        assertEquals(1, noCount.exit());
+        assertTrue(noCount.output().contains("node count"), noCount.output());
+        ClusterScript.Run unknown = script("explode");
+        assertEquals(1, unknown.exit());
+        assertTrue(unknown.output().contains("unknown command"), unknown.output());
     }
 
     private String describe() throws Exception {
@@ -98,23 +98,7 @@ class SkiffClusterIT {
                 .stdout();
     }
 
-    private record Run(int exit, String output) {}
-
-    private Run script(String... args) throws IOException, InterruptedException {
-        Path root = Path.of(System.getProperty("skiff.root", ".."));
-        Path out = Files.createTempFile(work, "script", ".out");
-        List<String> cmd = new java.util.ArrayList<>(
-                List.of("bash", root.resolve("bin/skiff-cluster").toString()));
-        cmd.addAll(List.of(args));
-        cmd.addAll(List.of("--dir", (dir != null ? dir : work.resolve("none")).toString()));
-        Process p = new ProcessBuilder(cmd)
-                .redirectErrorStream(true)
-                .redirectOutput(out.toFile())
-                .start();
-        if (!p.waitFor(200, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("skiff-cluster " + String.join(" ", args) + " did not finish");
-        }
-        return new Run(p.exitValue(), Files.readString(out));
+    private ClusterScript.Run script(String... args) throws IOException, InterruptedException {
+        return new ClusterScript(work, dir != null ? dir : work.resolve("none")).run(args);
     }
 }

@@ -1,0 +1,165 @@
+package dev.skiff.jepsen;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.skiff.client.Admin;
+import dev.skiff.client.CreateTopicsOptions;
+import dev.skiff.client.NewTopic;
+import dev.skiff.client.PartitionInfo;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Failover of a three-process cluster started by {@code bin/skiff-cluster} (DESIGN §6): an acks=all
+ * producer sends 2,000 records/s while the partition leader, or the active controller, is killed
+ * with kill -9. Every acknowledged record must be read back in order; duplicates from retries are
+ * counted. Measures the time from the kill to the first acknowledged record sent after it, and
+ * from a controller kill to the next successful topic creation. {@code -Dskiff.failover.runs=N}
+ * repeats each (the {@code failover-bench} profile runs 10) and prints median and max.
+ */
+@Timeout(1800)
+class FailoverIT {
+    private static final String BASE = "127.0.67.1";
+    private static final String BOOTSTRAP = "127.0.67.1:9092,127.0.67.2:9092,127.0.67.3:9092";
+    private static final int RATE = 2_000;
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @TempDir
+    static Path work;
+
+    private static ClusterScript cluster;
+    private static Admin admin;
+    private final Clock clock = Clock.systemUTC();
+
+    @BeforeAll
+    static void up() throws Exception {
+        cluster = new ClusterScript(work, work.resolve("cluster"));
+        cluster.ok("up", "3", "--base-address", BASE);
+        admin = Admin.create(Map.of("bootstrap.servers", BOOTSTRAP));
+    }
+
+    @AfterAll
+    static void down() throws Exception {
+        if (admin != null) {
+            admin.close();
+        }
+        if (cluster != null) {
+            cluster.run("down");
+        }
+    }
+
+    private static int runs() {
+        return Integer.getInteger("skiff.failover.runs", 1);
+    }
+
+    @Test
+    void killingThePartitionLeaderLosesNoAcknowledgedWrite() throws Exception {
+        List<Long> stalls = new ArrayList<>();
+        List<Integer> duplicates = new ArrayList<>();
+        for (int run = 1; run <= runs(); run++) {
+            String topic = "leader-kill-" + run;
+            createReplicated(topic);
+            try (AckedWorkload w = new AckedWorkload(BOOTSTRAP, topic, RATE)) {
+                await().atMost(WAIT).until(() -> w.ackedCount() >= RATE);
+                int leader = partition(topic).leader();
+                long killedAt = w.nowMs();
+                cluster.ok("kill", Integer.toString(leader));
+                await().atMost(WAIT).until(() -> w.stallAfter(killedAt) >= 0);
+                stalls.add(w.stallAfter(killedAt));
+                long acked = w.ackedCount();
+                await().atMost(WAIT).until(() -> w.ackedCount() >= acked + RATE / 2);
+                cluster.ok("start", Integer.toString(leader));
+                await().atMost(WAIT).until(() -> partition(topic).isr().size() == 3);
+                AckedWorkload.Check check = w.stopAndCheck();
+                assertTrue(check.ok(), "run " + run + ": " + check);
+                assertEquals(0, w.failures(), "no send failed for good in run " + run);
+                duplicates.add(check.duplicates());
+            }
+        }
+        report("kill -9 of the partition leader -> first acks=all success", stalls, duplicates);
+    }
+
+    @Test
+    void killingTheActiveControllerLosesNoAcknowledgedWriteAndTopicsCanBeCreated() throws Exception {
+        List<Long> recoveries = new ArrayList<>();
+        List<Integer> duplicates = new ArrayList<>();
+        for (int run = 1; run <= runs(); run++) {
+            String topic = "controller-kill-" + run;
+            createReplicated(topic);
+            try (AckedWorkload w = new AckedWorkload(BOOTSTRAP, topic, RATE)) {
+                await().atMost(WAIT).until(() -> w.ackedCount() >= RATE);
+                int controller =
+                        admin.describeCluster().get(30, TimeUnit.SECONDS).controllerId();
+                long killedAt = clock.millis();
+                cluster.ok("kill", Integer.toString(controller));
+                String created = "created-after-" + run;
+                await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> tryCreate(created));
+                recoveries.add(clock.millis() - killedAt);
+                long acked = w.ackedCount();
+                await().atMost(WAIT).until(() -> w.ackedCount() >= acked + RATE / 2);
+                cluster.ok("start", Integer.toString(controller));
+                await().atMost(WAIT).until(() -> partition(topic).isr().size() == 3);
+                AckedWorkload.Check check = w.stopAndCheck();
+                assertTrue(check.ok(), "run " + run + ": " + check);
+                duplicates.add(check.duplicates());
+            }
+        }
+        report("kill -9 of the active controller -> next topic created", recoveries, duplicates);
+    }
+
+    private static void createReplicated(String topic) throws Exception {
+        admin.createTopics(List.of(new NewTopic(topic, 1, 3, Map.of("min.insync.replicas", "2"))))
+                .all()
+                .get(60, TimeUnit.SECONDS);
+        await().atMost(WAIT).until(() -> partition(topic).hasLeader());
+    }
+
+    private static boolean tryCreate(String topic) {
+        try {
+            admin.createTopics(List.of(new NewTopic(topic, 1, 1)), new CreateTopicsOptions(false, true))
+                    .all()
+                    .get(2, TimeUnit.SECONDS);
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static PartitionInfo partition(String topic) throws Exception {
+        return admin.describeTopics(List.of(topic))
+                .all()
+                .get(30, TimeUnit.SECONDS)
+                .get(topic)
+                .partitions()
+                .get(0);
+    }
+
+    private static void report(String what, List<Long> millis, List<Integer> duplicates) throws IOException {
+        List<Long> sorted = new ArrayList<>(millis);
+        Collections.sort(sorted);
+        long median = sorted.get((sorted.size() - 1) / 2);
+        String line = String.format(
+                "%s: median %d ms, max %d ms over %d run(s) %s; duplicates per run %s%n",
+                what, median, sorted.get(sorted.size() - 1), sorted.size(), millis, duplicates);
+        System.out.print(line);
+        Path figures = Path.of("target", "failover-figures.txt");
+        Files.createDirectories(figures.getParent());
+        Files.writeString(
+                figures, line, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    }
+}
