@@ -42,6 +42,28 @@ final class ClusterScript {
         return new Run(p.exitValue(), Files.readString(out));
     }
 
+    /**
+     * Sends SIGKILL to a node's process straight from this JVM, so that the caller knows the
+     * moment of the kill to the millisecond ({@code skiff-cluster kill} adds a bash start-up).
+     */
+    static void killNow(long pid) {
+        ProcessHandle handle =
+                ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("pid " + pid + " is not running"));
+        handle.destroyForcibly();
+        handle.onExit().join();
+    }
+
+    /** A running node's PID, from {@code skiff-cluster status}. */
+    long pid(int nodeId) throws IOException, InterruptedException {
+        for (String line : ok("status").output().lines().toList()) {
+            String[] cols = line.split("\t");
+            if (cols.length == 4 && cols[0].equals(Integer.toString(nodeId)) && !cols[2].equals("-")) {
+                return Long.parseLong(cols[2]);
+            }
+        }
+        throw new AssertionError("node " + nodeId + " has no PID in skiff-cluster status");
+    }
+
     /** Runs and fails the test unless the script exits 0. */
     Run ok(String... args) throws IOException, InterruptedException {
         Run r = run(args);

@@ -77,8 +77,9 @@ class FailoverIT {
             try (AckedWorkload w = new AckedWorkload(BOOTSTRAP, topic, RATE)) {
                 await().atMost(WAIT).until(() -> w.ackedCount() >= RATE);
                 int leader = partition(topic).leader();
+                long pid = cluster.pid(leader);
                 long killedAt = w.nowMs();
-                cluster.ok("kill", Integer.toString(leader));
+                ClusterScript.killNow(pid);
                 await().atMost(WAIT).until(() -> w.stallAfter(killedAt) >= 0);
                 stalls.add(w.stallAfter(killedAt));
                 long acked = w.ackedCount();

@@ -81,8 +81,8 @@ public final class ServerKeys {
         key(AUTO_CREATE_TOPICS_ENABLE, "true", "create a topic when a client asks for metadata of it");
         key(UNCLEAN_LEADER_ELECTION_ENABLE, "false", "allow an out-of-sync replica to lead (loses data)");
         key(REPLICA_LAG_TIME_MAX_MS, "30000", "a follower this far behind leaves the ISR");
-        key(BROKER_SESSION_TIMEOUT_MS, "9000", "a broker silent this long is fenced");
-        key(BROKER_HEARTBEAT_INTERVAL_MS, "2000", "how often brokers heartbeat the controller");
+        key(BROKER_SESSION_TIMEOUT_MS, "1500", "a broker silent this long is fenced (Kafka: 9000; see Failover)");
+        key(BROKER_HEARTBEAT_INTERVAL_MS, "250", "how often brokers heartbeat the controller (Kafka: 2000)");
         key(LOG_RETENTION_CHECK_INTERVAL_MS, "300000", "how often retention runs");
         key(OFFSETS_RETENTION_MINUTES, "10080", "committed offsets of empty groups expire after this");
         key(LOGGING_LEVEL, "INFO", "skiff's log level: ERROR, WARN, INFO, DEBUG or TRACE");

@@ -166,8 +166,8 @@ public final class SkiffNode implements AutoCloseable {
         startGrpc(staticProps);
         liveness = new Liveness(config, quorum, controller, decisions, sessions, incarnationId, clock);
         long beatMs = config.brokerHeartbeatIntervalMs();
-        scheduler.scheduleWithFixedDelay(liveness::heartbeat, 0, beatMs, TimeUnit.MILLISECONDS);
-        scheduler.scheduleWithFixedDelay(
+        livenessScheduler.scheduleWithFixedDelay(liveness::heartbeat, 0, beatMs, TimeUnit.MILLISECONDS);
+        livenessScheduler.scheduleWithFixedDelay(
                 liveness::fenceSilentBrokers, beatMs, Math.max(1, beatMs / 2), TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(
                 replicas::runRetention,

@@ -38,6 +38,7 @@ public final class ProducerBatch {
     private ByteBuffer encoded;
     private int attempts;
     private long retryAtMs;
+    private int failedLeaderEpoch = -1;
     private RuntimeException lastError;
 
     ProducerBatch(TopicPartition topicPartition, long createdMs) {
@@ -142,6 +143,15 @@ public final class ProducerBatch {
     void retryAt(long atMs) {
         attempts++;
         retryAtMs = atMs;
+    }
+
+    /** The partition's leader epoch when the latest attempt failed (-1: unknown). */
+    int failedLeaderEpoch() {
+        return failedLeaderEpoch;
+    }
+
+    void failedUnderLeaderEpoch(int epoch) {
+        failedLeaderEpoch = epoch;
     }
 
     /** The error of the latest failed attempt, for the message if the batch finally expires. */

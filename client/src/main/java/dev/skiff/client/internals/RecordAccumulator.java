@@ -33,6 +33,10 @@ public final class RecordAccumulator {
      * Partitions whose first batch can go now, grouped by leader; how long until the next one may
      * become sendable; and whether some partition has no known leader.
      */
+    /**
+     * @param unknownLeaders some partition waits for metadata: its leader is unknown, or a batch
+     *     waits to retry under the leadership that failed it
+     */
     public record ReadyResult(
             Map<Node, List<TopicPartition>> readyByLeader, long nextReadyCheckDelayMs, boolean unknownLeaders) {}
 
@@ -125,8 +129,14 @@ public final class RecordAccumulator {
                 continue;
             }
             if (first.attempts() > 0 && first.retryAtMs() > nowMs) {
-                nextDelay = Math.min(nextDelay, first.retryAtMs() - nowMs);
-                continue;
+                if (first.failedLeaderEpoch() < 0 || cluster.leaderEpoch(e.getKey()) <= first.failedLeaderEpoch()) {
+                    // Still the leadership that failed it: wait out the backoff, and keep asking
+                    // for metadata (at most every retry.backoff.ms) to learn of a new leader.
+                    nextDelay = Math.min(nextDelay, first.retryAtMs() - nowMs);
+                    unknownLeaders = true;
+                    continue;
+                }
+                // A new leader (higher epoch) is known: retry now, as KIP-951 does.
             }
             long waitedMs = nowMs - first.createdMs();
             boolean sendable = urgent

@@ -311,6 +311,8 @@ public final class Sender {
                 config.retries() - attempts - 1,
                 error.getMessage());
         metadata.requestUpdate();
+        int epoch = metadata.current().leaderEpoch(g.tp());
+        retry.forEach(b -> b.failedUnderLeaderEpoch(epoch));
         accumulator.reenqueue(retry, now + backoff.backoffMs(attempts + 1));
     }
 

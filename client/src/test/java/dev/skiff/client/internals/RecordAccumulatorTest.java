@@ -128,6 +128,36 @@ class RecordAccumulatorTest {
     }
 
     @Test
+    void aRetryWaitingOutItsBackoffGoesAtOnceWhenANewLeaderIsKnown() {
+        RecordAccumulator acc = new RecordAccumulator(16_384, 0, 1 << 20, clock);
+        append(acc, TP0, 10, false);
+        ProducerBatch first = acc.drainFirst(TP0);
+        first.failedUnderLeaderEpoch(0);
+        acc.reenqueue(first, 2_000);
+
+        RecordAccumulator.ReadyResult same = acc.ready(cluster(1), 1_100, Set.of());
+        assertTrue(same.readyByLeader().isEmpty(), "the leadership that failed it: wait");
+        assertTrue(same.unknownLeaders(), "and keep asking for metadata");
+        ClusterSnapshot newLeader = cluster(1)
+                .merge(
+                        MetadataResponse.newBuilder()
+                                .addBrokers(BrokerEndpoint.newBuilder()
+                                        .setNodeId(1)
+                                        .setHost("n1")
+                                        .setPort(9092))
+                                .addTopics(TopicMetadata.newBuilder()
+                                        .setName("t")
+                                        .addPartitions(PartitionMetadata.newBuilder()
+                                                .setIndex(0)
+                                                .setLeader(1)
+                                                .setLeaderEpoch(1)
+                                                .addReplicas(1)))
+                                .build(),
+                        false);
+        assertFalse(acc.ready(newLeader, 1_100, Set.of()).readyByLeader().isEmpty(), "epoch 1 is a new leader");
+    }
+
+    @Test
     void abortOnNewBatchLeavesTheQueueAlone() {
         RecordAccumulator acc = new RecordAccumulator(100, 0, 1 << 20, clock);
         append(acc, TP0, 60, false);
