@@ -123,6 +123,31 @@ class FailoverIT {
         report("kill -9 of the active controller -> next topic created", recoveries, duplicates);
     }
 
+    @Test
+    void sigtermOfTheLeaderMovesLeadershipFirstSoNoRequestFails() throws Exception {
+        List<Long> stalls = new ArrayList<>();
+        List<Integer> duplicates = new ArrayList<>();
+        for (int run = 1; run <= runs(); run++) {
+            String topic = "leader-stop-" + run;
+            createReplicated(topic);
+            try (AckedWorkload w = new AckedWorkload(BOOTSTRAP, topic, RATE)) {
+                await().atMost(WAIT).until(() -> w.ackedCount() >= RATE);
+                int leader = partition(topic).leader();
+                long stoppedAt = w.nowMs();
+                cluster.ok("stop", Integer.toString(leader));
+                await().atMost(WAIT).until(() -> w.stallAfter(stoppedAt) >= 0);
+                stalls.add(w.stallAfter(stoppedAt));
+                cluster.ok("start", Integer.toString(leader));
+                await().atMost(WAIT).until(() -> partition(topic).isr().size() == 3);
+                AckedWorkload.Check check = w.stopAndCheck();
+                assertTrue(check.ok(), "run " + run + ": " + check);
+                assertEquals(0, w.failures(), "no send failed in run " + run);
+                duplicates.add(check.duplicates());
+            }
+        }
+        report("SIGTERM of the partition leader -> first acks=all success", stalls, duplicates);
+    }
+
     private static void createReplicated(String topic) throws Exception {
         admin.createTopics(List.of(new NewTopic(topic, 1, 3, Map.of("min.insync.replicas", "2"))))
                 .all()
