@@ -161,14 +161,19 @@ public final class SkiffNode implements AutoCloseable {
             throw new IOException("the metadata quorum belongs to cluster " + imageCluster + " but " + config.logDirs()
                     + " to " + clusterId + "; point log.dirs and metadata.log.dir at the same cluster's data");
         }
-        registerAndUnfence();
+        register();
         publish(quorum.image());
         startGrpc(staticProps);
+        // Heartbeats start before the broker is unfenced, so that its session (which starts when
+        // the controller sees it unfenced) never begins without them.
         liveness = new Liveness(config, quorum, controller, decisions, sessions, incarnationId, clock);
         long beatMs = config.brokerHeartbeatIntervalMs();
         livenessScheduler.scheduleWithFixedDelay(liveness::heartbeat, 0, beatMs, TimeUnit.MILLISECONDS);
         livenessScheduler.scheduleWithFixedDelay(
                 liveness::fenceSilentBrokers, beatMs, Math.max(1, beatMs / 2), TimeUnit.MILLISECONDS);
+        // The registration above is visible in this node's image, so its metadata has caught up to
+        // at least that point: it may be unfenced (and lead the partitions waiting for it).
+        commit(image -> decisions.unfenceBroker(image, config.nodeId(), incarnationId), "unfence this broker");
         scheduler.scheduleWithFixedDelay(
                 replicas::runRetention,
                 config.logRetentionCheckIntervalMs(),
@@ -254,16 +259,13 @@ public final class SkiffNode implements AutoCloseable {
         return out;
     }
 
-    private void registerAndUnfence() throws IOException {
+    private void register() throws IOException {
         Endpoint advertised = config.advertisedClientListener();
         List<dev.skiff.metadata.Endpoint> endpoints = List.of(
                 new dev.skiff.metadata.Endpoint(ServerConfig.CLIENT_LISTENER, advertised.host(), advertised.port()));
         commit(
                 image -> decisions.registerBroker(image, config.nodeId(), incarnationId, endpoints, Optional.empty()),
                 "register this broker");
-        // A single node has nothing to catch up on; replication (a later issue) unfences a broker
-        // only once its logs have caught up.
-        commit(image -> decisions.unfenceBroker(image, config.nodeId(), incarnationId), "unfence this broker");
     }
 
     private <T> void commit(java.util.function.Function<MetadataImage, Decision<T>> decide, String what)
