@@ -265,6 +265,14 @@ final class FakeAdminService extends AdminGrpc.AdminImplBase {
 
     @Override
     public void describeCluster(DescribeClusterRequest request, StreamObserver<DescribeClusterResponse> observer) {
+        int call = cluster.hooks().adminCalls("DescribeCluster") + 1;
+        if (cluster.hooks().adminError.apply("DescribeCluster", call) != null) {
+            cluster.hooks().nextAdminCall("DescribeCluster");
+            observer.onError(Status.UNAVAILABLE
+                    .withDescription("fake node " + nodeId + " fails DescribeCluster call " + call)
+                    .asRuntimeException());
+            return;
+        }
         answer("DescribeCluster", observer, () -> {
             DescribeClusterResponse.Builder b = DescribeClusterResponse.newBuilder()
                     .setClusterId(cluster.clusterId)
