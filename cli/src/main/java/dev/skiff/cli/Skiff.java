@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
         scope = ScopeType.INHERIT,
         versionProvider = Skiff.Version.class,
         description =
-                "Manage and use a skiff cluster: topics, configs, console producer and consumer, perf tests, segment dumps.",
+                "Manage and use a skiff cluster: topics, configs, leader elections, console producer and consumer, perf"
+                        + " tests, segment dumps.",
         subcommands = {
             TopicsCommand.class,
             ConfigsCommand.class,
@@ -36,7 +37,8 @@ import picocli.CommandLine.Spec;
             DumpLogCommand.class,
             ProducerPerfCommand.class,
             ConsumerPerfCommand.class,
-            ClusterCommand.class
+            ClusterCommand.class,
+            LeaderElectionCommand.class
         })
 public final class Skiff implements Callable<Integer> {
     public static final int OK = 0;

@@ -5,26 +5,29 @@ import dev.skiff.client.TopicDescription;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /** {@code kafka-topics --describe}'s tab-separated lines. Pure. */
 final class TopicDescribeFormat {
-    /** Which partitions to show; no filter shows the topic line and every partition. */
-    record Filter(boolean underReplicated, boolean unavailable, Set<Integer> liveBrokers) {
-        static final Filter NONE = new Filter(false, false, Set.of());
+    /**
+     * Which partitions to show, as kafka-topics' filters: a partition is shown if any chosen filter
+     * matches it; no filter shows the topic line and every partition.
+     */
+    record Filter(boolean underReplicated, boolean unavailable, boolean underMinIsr) {
+        static final Filter NONE = new Filter(false, false, false);
 
         boolean any() {
-            return underReplicated || unavailable;
+            return underReplicated || unavailable || underMinIsr;
         }
 
-        boolean shows(PartitionInfo p) {
+        boolean shows(TopicDescription t, PartitionInfo p) {
             if (!any()) {
                 return true;
             }
-            boolean unavailableNow = !p.hasLeader() || (!liveBrokers.isEmpty() && !liveBrokers.contains(p.leader()));
-            return (underReplicated && p.isUnderReplicated()) || (unavailable && unavailableNow);
+            return (underReplicated && p.isUnderReplicated())
+                    || (unavailable && p.isUnavailable())
+                    || (underMinIsr && t.isUnderMinIsr(p));
         }
     }
 
@@ -40,7 +43,7 @@ final class TopicDescribeFormat {
                     + "\tConfigs: " + configs(t.configs()));
         }
         for (PartitionInfo p : t.partitions()) {
-            if (filter.shows(p)) {
+            if (filter.shows(t, p)) {
                 out.add("\tTopic: " + t.name()
                         + "\tPartition: " + p.partition()
                         + "\tLeader: " + (p.hasLeader() ? String.valueOf(p.leader()) : "none")

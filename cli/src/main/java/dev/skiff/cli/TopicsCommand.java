@@ -6,14 +6,11 @@ import dev.skiff.client.CreateTopicsOptions;
 import dev.skiff.client.CreatedTopic;
 import dev.skiff.client.Futures;
 import dev.skiff.client.NewTopic;
-import dev.skiff.client.Node;
 import dev.skiff.client.TopicDescription;
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.SortedSet;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
@@ -88,8 +85,14 @@ final class TopicsCommand implements Callable<Integer> {
 
     @Option(
             names = "--unavailable-partitions",
-            description = "With --describe: only show partitions without an available leader.")
+            description = "With --describe: only show partitions without a leader, or led by a fenced broker.")
     boolean unavailable;
+
+    @Option(
+            names = "--under-min-isr-partitions",
+            description = "With --describe: only show partitions whose ISR is smaller than the topic's"
+                    + " min.insync.replicas (its override, else the broker's).")
+    boolean underMinIsr;
 
     @Option(names = "--exclude-internal", description = "Leave internal topics out of --list and --describe.")
     boolean excludeInternal;
@@ -137,6 +140,7 @@ final class TopicsCommand implements Callable<Integer> {
         refuse(ifExists && !(alter || delete || describe), "--if-exists", action);
         refuse(underReplicated && !describe, "--under-replicated-partitions", action);
         refuse(unavailable && !describe, "--unavailable-partitions", action);
+        refuse(underMinIsr && !describe, "--under-min-isr-partitions", action);
         if (alter && partitions == null) {
             throw new UserException(
                     "--alter needs --partitions (topic configs are changed with 'skiff configs --alter')");
@@ -175,13 +179,7 @@ final class TopicsCommand implements Callable<Integer> {
         if (names.isEmpty()) {
             return;
         }
-        Set<Integer> live = new HashSet<>();
-        if (unavailable) {
-            for (Node n : Futures.get(admin.describeCluster()).brokers()) {
-                live.add(n.id());
-            }
-        }
-        TopicDescribeFormat.Filter filter = new TopicDescribeFormat.Filter(underReplicated, unavailable, live);
+        TopicDescribeFormat.Filter filter = new TopicDescribeFormat.Filter(underReplicated, unavailable, underMinIsr);
         Map<String, TopicDescription> descriptions = admin.describeTopics(names).get();
         for (String name : names) {
             TopicDescribeFormat.lines(descriptions.get(name), filter).forEach(out::println);

@@ -6,7 +6,6 @@ import dev.skiff.client.PartitionInfo;
 import dev.skiff.client.TopicDescription;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Kafka's {@code kafka-topics --describe} lines, byte for byte. */
@@ -49,15 +48,42 @@ class TopicDescribeFormatTest {
                 List.of(
                         "\tTopic: orders\tPartition: 1\tLeader: 2\tReplicas: 2,3,1\tIsr: 2,3",
                         "\tTopic: orders\tPartition: 2\tLeader: none\tReplicas: 3,1,2\tIsr: 3"),
-                TopicDescribeFormat.lines(T, new TopicDescribeFormat.Filter(true, false, Set.of())));
+                TopicDescribeFormat.lines(T, new TopicDescribeFormat.Filter(true, false, false)));
         assertEquals(
                 List.of("\tTopic: orders\tPartition: 2\tLeader: none\tReplicas: 3,1,2\tIsr: 3"),
-                TopicDescribeFormat.lines(T, new TopicDescribeFormat.Filter(false, true, Set.of(1, 2, 3))));
+                TopicDescribeFormat.lines(T, new TopicDescribeFormat.Filter(false, true, false)));
+    }
+
+    @Test
+    void aPartitionLedByAnOfflineBrokerIsUnavailable() {
+        TopicDescription t = new TopicDescription(
+                "t",
+                "id",
+                false,
+                List.of(
+                        new PartitionInfo("t", 0, 1, 0, List.of(1, 2), List.of(1, 2), List.of(2)),
+                        new PartitionInfo("t", 1, 2, 0, List.of(2, 1), List.of(2, 1), List.of(2))),
+                Map.of());
+        assertEquals(
+                List.of("\tTopic: t\tPartition: 1\tLeader: 2\tReplicas: 2,1\tIsr: 2,1"),
+                TopicDescribeFormat.lines(t, new TopicDescribeFormat.Filter(false, true, false)));
+    }
+
+    @Test
+    void underMinIsrComparesTheIsrWithTheTopicsEffectiveMinimum() {
+        TopicDescription t = new TopicDescription("orders", T.topicId(), false, T.partitions(), T.configs(), 2);
+        assertEquals(
+                List.of("\tTopic: orders\tPartition: 2\tLeader: none\tReplicas: 3,1,2\tIsr: 3"),
+                TopicDescribeFormat.lines(t, new TopicDescribeFormat.Filter(false, false, true)));
+        assertEquals(
+                List.of(),
+                TopicDescribeFormat.lines(T, new TopicDescribeFormat.Filter(false, false, true)),
+                "a minimum the broker did not report filters nothing in");
         assertEquals(
                 List.of(
                         "\tTopic: orders\tPartition: 1\tLeader: 2\tReplicas: 2,3,1\tIsr: 2,3",
                         "\tTopic: orders\tPartition: 2\tLeader: none\tReplicas: 3,1,2\tIsr: 3"),
-                TopicDescribeFormat.lines(T, new TopicDescribeFormat.Filter(false, true, Set.of(1, 3))),
-                "a leader that is not a live broker is unavailable");
+                TopicDescribeFormat.lines(t, new TopicDescribeFormat.Filter(true, false, true)),
+                "filters add up, each partition once");
     }
 }

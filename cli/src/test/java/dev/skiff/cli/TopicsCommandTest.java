@@ -90,6 +90,25 @@ class TopicsCommandTest {
         assertEquals(
                 List.of("\tTopic: t\tPartition: 2\tLeader: none\tReplicas: 3,1,2\tIsr: 3,1,2"),
                 topics("--describe", "--topic", "t", "--unavailable-partitions").outLines());
+        cluster.setFenced(1, true);
+        assertEquals(
+                List.of(
+                        "\tTopic: t\tPartition: 0\tLeader: 1\tReplicas: 1,2,3\tIsr: 1,2,3",
+                        "\tTopic: t\tPartition: 2\tLeader: none\tReplicas: 3,1,2\tIsr: 3,1,2"),
+                topics("--describe", "--topic", "t", "--unavailable-partitions").outLines(),
+                "a partition led by a fenced broker is unavailable");
+    }
+
+    @Test
+    void underMinIsrPartitionsUseTheTopicOverrideElseTheBrokerDefault() {
+        cluster.createTopic("strict", 2, 3).configs.put("min.insync.replicas", "3");
+        cluster.createTopic("lax", 1, 3);
+        cluster.partition(new TopicPartition("strict", 1)).isr = List.of(2, 3);
+        cluster.partition(new TopicPartition("lax", 0)).isr = List.of(1);
+
+        assertEquals(
+                List.of("\tTopic: strict\tPartition: 1\tLeader: 2\tReplicas: 2,3,1\tIsr: 2,3"),
+                topics("--describe", "--under-min-isr-partitions").outLines());
     }
 
     @Test

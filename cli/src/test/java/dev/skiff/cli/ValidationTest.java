@@ -24,7 +24,7 @@ class ValidationTest {
     @Test
     void noCommand() {
         userError(
-                "Error: missing command: one of topics, configs, console-producer, console-consumer, dump-log, producer-perf-test, consumer-perf-test, cluster (see 'skiff --help')");
+                "Error: missing command: one of topics, configs, console-producer, console-consumer, dump-log, producer-perf-test, consumer-perf-test, cluster, leader-election (see 'skiff --help')");
     }
 
     @ParameterizedTest
@@ -63,6 +63,15 @@ class ValidationTest {
                 "Error: Missing required option: '--num-records=N' (see 'skiff consumer-perf-test --help')|consumer-perf-test --topic t",
                 "Error: Missing segment file: skiff dump-log FILE [FILE...]|dump-log",
                 "Error: No such file: /nonexistent/00000000000000000000.log|dump-log /nonexistent/00000000000000000000.log",
+                "Error: Option --under-min-isr-partitions can't be used with --list|topics --list --under-min-isr-partitions",
+                "Error: Missing required option --election-type (preferred or unclean)|leader-election --all-topic-partitions",
+                "Error: Invalid --election-type 'fastest': use preferred or unclean|leader-election --election-type fastest --all-topic-partitions",
+                "Error: Exactly one of --all-topic-partitions and --topic (with --partition) is required|leader-election --election-type preferred",
+                "Error: --all-topic-partitions can't be used with --topic or --partition|leader-election --election-type preferred --all-topic-partitions --topic t",
+                "Error: --topic needs --partition: name one partition, or use --all-topic-partitions for all of them|leader-election --election-type preferred --topic t",
+                "Error: --partition needs --topic|leader-election --election-type PREFERRED --partition 0",
+                "Error: --partition must be 0 or more, not -1|leader-election --election-type preferred --topic t --partition -1",
+                "Error: Invalid value for option '--partition': 'first' is not an int (see 'skiff leader-election --help')|leader-election --election-type preferred --topic t --partition first",
             })
     void badFlagsAreOneLineUserErrors(String expected, String args) {
         userError(expected, args.split(" "));
@@ -77,6 +86,7 @@ class ValidationTest {
             "console-consumer",
             "dump-log",
             "producer-perf-test",
+            "leader-election",
             "consumer-perf-test"
         }) {
             List<String> args = new java.util.ArrayList<>(List.of(command.split(" ")));

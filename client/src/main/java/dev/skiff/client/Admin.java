@@ -7,6 +7,7 @@ import dev.skiff.client.internals.Backoff;
 import dev.skiff.client.internals.Channels;
 import dev.skiff.client.internals.ClientExecutors;
 import dev.skiff.client.internals.ConfigValues;
+import dev.skiff.client.internals.HostPort;
 import dev.skiff.proto.v1.AdminGrpc;
 import dev.skiff.proto.v1.AlterConfigsRequest;
 import dev.skiff.proto.v1.AlterConfigsResponse;
@@ -22,6 +23,7 @@ import dev.skiff.proto.v1.DescribeConfigsRequest;
 import dev.skiff.proto.v1.DescribeConfigsResponse;
 import dev.skiff.proto.v1.DescribeTopicsRequest;
 import dev.skiff.proto.v1.DescribeTopicsResponse;
+import dev.skiff.proto.v1.ElectLeadersResponse;
 import dev.skiff.proto.v1.ListTopicsRequest;
 import dev.skiff.proto.v1.ListTopicsResponse;
 import dev.skiff.proto.v1.PartitionCountUpdate;
@@ -31,8 +33,10 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -172,7 +176,12 @@ public final class Admin implements AutoCloseable {
                 false);
     }
 
-    /** The cluster id, active controller, brokers and quorum voters. */
+    /**
+     * The cluster id, active controller, brokers (live, and every registered one with its fenced
+     * flag and incarnation) and quorum voters. Only the active controller knows how far each voter
+     * lags, so if another node answered, the controller is asked too (once, if it has a client
+     * endpoint); if it cannot be reached, the lags stay unknown.
+     */
     public CompletableFuture<ClusterDescription> describeCluster() {
         return AdminCall.run(
                         "DescribeCluster",
@@ -186,6 +195,68 @@ public final class Admin implements AutoCloseable {
                         (DescribeClusterResponse resp, Set<String> keys) -> Map.<String, Outcome<ClusterDescription>>of(
                                 ALL, new Outcome.Done<>(AdminProtocol.cluster(resp))),
                         true)
+                .value(ALL)
+                .thenCompose(this::withLagsFromController);
+    }
+
+    private CompletableFuture<ClusterDescription> withLagsFromController(ClusterDescription first) {
+        if (first.lagsKnown() || first.controllerId() < 0) {
+            return CompletableFuture.completedFuture(first);
+        }
+        Optional<HostPort> controller = first.registeredBrokers().stream()
+                .filter(b -> b.id() == first.controllerId() && !b.host().isEmpty() && b.port() > 0)
+                .map(b -> new HostPort(b.host(), b.port()))
+                .findFirst();
+        if (controller.isEmpty()) {
+            return CompletableFuture.completedFuture(first);
+        }
+        return channels.call(
+                        controller.get(),
+                        AdminGrpc.getDescribeClusterMethod(),
+                        DescribeClusterRequest.getDefaultInstance(),
+                        config.common().requestTimeoutMs())
+                .handle((resp, failure) -> {
+                    if (failure != null) {
+                        return first;
+                    }
+                    ClusterDescription fromController = AdminProtocol.cluster(resp);
+                    return fromController.lagsKnown() ? fromController : first;
+                });
+    }
+
+    /**
+     * Elects leaders for {@code partitions}, as Kafka's {@code Admin.electLeaders}: each partition's
+     * outcome, empty if elected, else its error ({@link Errors#ELECTION_NOT_NEEDED}: it already has
+     * that leader; {@link Errors#PREFERRED_LEADER_NOT_AVAILABLE}; {@link
+     * Errors#UNKNOWN_TOPIC_OR_PARTITION}). Only {@link ElectionType#PREFERRED} is supported by skiff
+     * brokers so far; an error of the whole request fails the future.
+     */
+    public CompletableFuture<SortedMap<TopicPartition, Optional<ApiException>>> electLeaders(
+            ElectionType type, Set<TopicPartition> partitions) {
+        return electLeaders(type, Optional.of(Set.copyOf(partitions)));
+    }
+
+    /**
+     * Elects leaders for every partition of every topic; the answer leaves out the partitions that
+     * already have the leader the election would pick.
+     */
+    public CompletableFuture<SortedMap<TopicPartition, Optional<ApiException>>> electLeaders(ElectionType type) {
+        return electLeaders(type, Optional.empty());
+    }
+
+    private CompletableFuture<SortedMap<TopicPartition, Optional<ApiException>>> electLeaders(
+            ElectionType type, Optional<Set<TopicPartition>> partitions) {
+        return AdminCall.run(
+                        "ElectLeaders",
+                        ctx,
+                        Set.of(ALL),
+                        (node, keys, timeoutMs) -> channels.call(
+                                node,
+                                AdminGrpc.getElectLeadersMethod(),
+                                AdminProtocol.electLeaders(type, partitions, timeoutMs),
+                                timeoutMs),
+                        (ElectLeadersResponse resp, Set<String> keys) -> AdminProtocol.elected(resp, ALL),
+                        false)
                 .value(ALL);
     }
 

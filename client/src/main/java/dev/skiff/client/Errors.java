@@ -47,6 +47,8 @@ public enum Errors {
     FENCED_LEADER_EPOCH(74, true, "The leader epoch in the request is older than the epoch on the broker."),
     UNKNOWN_LEADER_EPOCH(75, true, "The leader epoch in the request is newer than the epoch on the broker."),
     STALE_BROKER_EPOCH(77, false, "Broker epoch has changed."),
+    PREFERRED_LEADER_NOT_AVAILABLE(80, false, "The preferred leader was not available."),
+    ELECTION_NOT_NEEDED(84, false, "Leader election not needed for topic partition."),
     INVALID_RECORD(87, false, "This record has failed the validation on broker and hence will be rejected."),
     INVALID_UPDATE_VERSION(108, false, "The given update version was invalid.");
 

@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.skiff.client.testing.FakeCluster;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -155,6 +157,69 @@ class AdminTest {
         assertEquals(1, d.controllerId());
         assertTrue(d.voters().get(0).leader());
         assertEquals("node2", d.brokers().get(1).host());
+    }
+
+    @Test
+    void clusterDescriptionListsFencedBrokersAndTakesVoterLagsFromTheController() {
+        cluster.setFenced(3, true);
+        cluster.setVoterLag(2, 7);
+        try (Admin viaNode2 = new Admin(props(cluster, "bootstrap.servers", "node2:9092"), env(cluster))) {
+            ClusterDescription d = Futures.get(viaNode2.describeCluster());
+
+            assertEquals(List.of(1, 2), d.brokers().stream().map(Node::id).toList());
+            assertEquals(
+                    new RegisteredBroker(3, "node3", 9092, "", true, "incarnation-3"),
+                    d.registeredBrokers().get(2));
+            assertEquals(OptionalLong.of(7), d.voters().get(1).lagEntries());
+            assertTrue(d.lagsKnown());
+            assertEquals(2, cluster.hooks().adminCalls("DescribeCluster"), "node 2, then the controller");
+        }
+    }
+
+    @Test
+    void topicDescriptionsCarryOfflineReplicasAndTheEffectiveMinIsr() {
+        cluster.createTopic("t", 3, 3).configs.put("min.insync.replicas", "2");
+        cluster.createTopic("u", 1, 1);
+        cluster.setFenced(2, true);
+
+        Map<String, TopicDescription> d =
+                admin.describeTopics(List.of("t", "u")).get();
+
+        assertEquals(2, d.get("t").minInsyncReplicas());
+        assertEquals(1, d.get("u").minInsyncReplicas());
+        assertEquals(List.of(2), d.get("t").partitions().get(0).offlineReplicas());
+        assertTrue(d.get("t").partitions().get(1).isUnavailable(), "led by fenced broker 2");
+        assertFalse(d.get("t").partitions().get(0).isUnavailable());
+    }
+
+    @Test
+    void preferredLeadersAreElectedPerPartition() {
+        cluster.createTopic("t", 3, 2);
+        cluster.setLeader(new TopicPartition("t", 0), 2);
+        cluster.setLeader(new TopicPartition("t", 1), 3);
+        cluster.partition(new TopicPartition("t", 1)).isr = List.of(3);
+
+        Map<TopicPartition, Optional<ApiException>> named = Futures.get(admin.electLeaders(
+                ElectionType.PREFERRED,
+                Set.of(new TopicPartition("t", 0), new TopicPartition("t", 2), new TopicPartition("x", 0))));
+
+        assertEquals(Optional.empty(), named.get(new TopicPartition("t", 0)));
+        assertEquals(1, cluster.partition(new TopicPartition("t", 0)).leader);
+        assertEquals(
+                Errors.ELECTION_NOT_NEEDED,
+                named.get(new TopicPartition("t", 2)).orElseThrow().error());
+        assertEquals(
+                Errors.UNKNOWN_TOPIC_OR_PARTITION,
+                named.get(new TopicPartition("x", 0)).orElseThrow().error());
+
+        Map<TopicPartition, Optional<ApiException>> all = Futures.get(admin.electLeaders(ElectionType.PREFERRED));
+        assertEquals(Set.of(new TopicPartition("t", 1)), all.keySet());
+        assertEquals(
+                Errors.PREFERRED_LEADER_NOT_AVAILABLE,
+                all.get(new TopicPartition("t", 1)).orElseThrow().error());
+
+        ApiException unclean = apiError(() -> Futures.get(admin.electLeaders(ElectionType.UNCLEAN)));
+        assertEquals(Errors.INVALID_REQUEST, unclean.error());
     }
 
     @Test

@@ -284,6 +284,15 @@ public final class ControllerDecisions {
         return IsrChange.decide(image, request);
     }
 
+    /**
+     * Gives leadership back to the preferred replica of each named partition, or of every partition
+     * if none are named (Kafka's ElectLeaders, PREFERRED). See {@link PreferredLeaders}.
+     */
+    public Decision<List<PreferredLeaders.Result>> electPreferredLeaders(
+            MetadataImage image, Optional<? extends List<PreferredLeaders.PartitionRef>> partitions) {
+        return PreferredLeaders.elect(image, partitions);
+    }
+
     private Uuid newTopicId(MetadataImage image) {
         while (true) {
             Uuid id = Uuid.random(random);

@@ -11,6 +11,7 @@ import dev.skiff.proto.v1.MetadataResponse;
 import dev.skiff.proto.v1.PartitionDescription;
 import dev.skiff.proto.v1.PartitionMetadata;
 import dev.skiff.proto.v1.QuorumVoter;
+import dev.skiff.proto.v1.RegisteredBroker;
 import dev.skiff.proto.v1.ResourceType;
 import dev.skiff.proto.v1.TopicDescription;
 import dev.skiff.proto.v1.TopicMetadata;
@@ -65,7 +66,11 @@ public final class ImageViews {
         return response.build();
     }
 
-    /** The DescribeTopics answer for {@code names} (all topics if empty), configs as overrides only. */
+    /**
+     * The DescribeTopics answer for {@code names} (all topics if empty), configs as overrides only,
+     * offline replicas (fenced or unregistered brokers) named; the broker adds the effective
+     * min.insync.replicas, which depends on its own config.
+     */
     public static DescribeTopicsResponse describeTopics(MetadataImage image, List<String> names) {
         DescribeTopicsResponse.Builder response = DescribeTopicsResponse.newBuilder();
         for (String name : names.isEmpty() ? image.topicsByName().keySet() : names) {
@@ -88,7 +93,11 @@ public final class ImageViews {
                         .setLeader(p.leader())
                         .setLeaderEpoch(p.leaderEpoch())
                         .addAllReplicas(p.replicas())
-                        .addAllIsr(p.isr()));
+                        .addAllIsr(p.isr())
+                        .addAllOfflineReplicas(p.replicas().stream()
+                                .filter(r ->
+                                        image.broker(r).filter(b -> !b.fenced()).isEmpty())
+                                .toList()));
             }
             response.addTopics(t);
         }
@@ -96,8 +105,9 @@ public final class ImageViews {
     }
 
     /**
-     * The DescribeCluster answer. {@code voters} are the quorum's (node id, host, port); the one
-     * whose id is {@code controllerId} is marked as leader.
+     * The DescribeCluster answer: the unfenced brokers, every registered broker (fenced or not, with
+     * its incarnation), and the {@code voters} (node id, host, port; lags as the caller knows them),
+     * the one whose id is {@code controllerId} marked as leader.
      */
     public static DescribeClusterResponse describeCluster(
             MetadataImage image, String listener, OptionalInt controllerId, Collection<QuorumVoter> voters) {
@@ -105,6 +115,15 @@ public final class ImageViews {
                 .setClusterId(image.clusterId().orElse(""))
                 .setControllerId(controllerId.orElse(-1))
                 .addAllBrokers(brokers(image, listener));
+        for (BrokerRegistration b : image.brokers().values()) {
+            RegisteredBroker.Builder registered = RegisteredBroker.newBuilder()
+                    .setNodeId(b.nodeId())
+                    .setRack(b.rack().orElse(""))
+                    .setFenced(b.fenced())
+                    .setIncarnationId(b.incarnationId().toString());
+            b.endpoint(listener).ifPresent(e -> registered.setHost(e.host()).setPort(e.port()));
+            response.addRegisteredBrokers(registered);
+        }
         for (QuorumVoter voter : voters) {
             response.addVoters(voter.toBuilder()
                     .setIsLeader(controllerId.isPresent() && controllerId.getAsInt() == voter.getNodeId()));

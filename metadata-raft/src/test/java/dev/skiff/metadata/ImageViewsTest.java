@@ -15,6 +15,7 @@ import dev.skiff.proto.v1.ErrorCode;
 import dev.skiff.proto.v1.MetadataResponse;
 import dev.skiff.proto.v1.PartitionMetadata;
 import dev.skiff.proto.v1.QuorumVoter;
+import dev.skiff.proto.v1.RegisteredBroker;
 import dev.skiff.proto.v1.TopicDescription;
 import java.util.List;
 import java.util.Map;
@@ -72,6 +73,11 @@ class ImageViewsTest {
 
         assertEquals(Map.of("retention.ms", "9"), topics.get(0).getConfigsMap());
         assertEquals(2, topics.get(0).getPartitionsCount());
+        int fenced = sample().partition("__consumer_offsets", 0)
+                .orElseThrow()
+                .replicas()
+                .get(0);
+        topics.get(0).getPartitionsList().forEach(p -> assertEquals(List.of(fenced), p.getOfflineReplicasList()));
         assertEquals(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, topics.get(1).getError());
         assertFalse(topics.get(1).getErrorMessage().isEmpty());
     }
@@ -95,6 +101,18 @@ class ImageViewsTest {
         assertFalse(cluster.getVoters(0).getIsLeader());
         assertTrue(cluster.getVoters(1).getIsLeader());
         assertEquals(2, cluster.getControllerId());
+        int fenced = sample().partition("__consumer_offsets", 0)
+                .orElseThrow()
+                .replicas()
+                .get(0);
+        assertEquals(2, cluster.getBrokersCount(), "only unfenced brokers");
+        assertEquals(3, cluster.getRegisteredBrokersCount());
+        for (RegisteredBroker b : cluster.getRegisteredBrokersList()) {
+            assertEquals(b.getNodeId() == fenced, b.getFenced());
+            assertEquals(Fixtures.incarnation(b.getNodeId()).toString(), b.getIncarnationId());
+            assertEquals("127.0.0." + b.getNodeId(), b.getHost());
+            assertEquals(9092, b.getPort());
+        }
     }
 
     @Test

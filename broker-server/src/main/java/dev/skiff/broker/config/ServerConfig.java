@@ -17,6 +17,9 @@ import java.util.function.Consumer;
  * defaults and docs). With no file, {@link #embeddedDefault()} is one combined broker+controller
  * node: clients on 127.0.0.1:9092, the quorum on 127.0.0.1:9093, data in {@code ./data}.
  *
+ * @param autoLeaderRebalanceEnable whether the active controller runs the automatic leader
+ *     rebalance ({@code auto.leader.rebalance.enable}) every {@code
+ *     leaderImbalanceCheckIntervalSeconds}
  * @param logDefaults topic-level defaults for every partition log, from the broker's {@code log.*}
  *     keys; topics override them with their own configs
  */
@@ -42,6 +45,8 @@ public record ServerConfig(
         long brokerHeartbeatIntervalMs,
         long logRetentionCheckIntervalMs,
         long offsetsRetentionMinutes,
+        boolean autoLeaderRebalanceEnable,
+        long leaderImbalanceCheckIntervalSeconds,
         String loggingLevel,
         LogConfig logDefaults) {
 
@@ -149,6 +154,8 @@ public record ServerConfig(
                 ServerKeys.longIn(v, ServerKeys.BROKER_HEARTBEAT_INTERVAL_MS, 1, Integer.MAX_VALUE),
                 ServerKeys.longIn(v, ServerKeys.LOG_RETENTION_CHECK_INTERVAL_MS, 1, Long.MAX_VALUE),
                 ServerKeys.longIn(v, ServerKeys.OFFSETS_RETENTION_MINUTES, 1, Integer.MAX_VALUE),
+                ServerKeys.bool(v, ServerKeys.AUTO_LEADER_REBALANCE_ENABLE),
+                ServerKeys.longIn(v, ServerKeys.LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS, 1, Integer.MAX_VALUE),
                 parseLevel(v.get(ServerKeys.LOGGING_LEVEL)),
                 ServerKeys.logDefaults(v));
         if (config.brokerHeartbeatIntervalMs() >= config.brokerSessionTimeoutMs()) {

@@ -33,6 +33,8 @@ public final class ServerKeys {
     public static final String BROKER_HEARTBEAT_INTERVAL_MS = "broker.heartbeat.interval.ms";
     public static final String LOG_RETENTION_CHECK_INTERVAL_MS = "log.retention.check.interval.ms";
     public static final String OFFSETS_RETENTION_MINUTES = "offsets.retention.minutes";
+    public static final String AUTO_LEADER_REBALANCE_ENABLE = "auto.leader.rebalance.enable";
+    public static final String LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS = "leader.imbalance.check.interval.seconds";
     public static final String LOGGING_LEVEL = "logging.level";
     public static final String LOG_SEGMENT_BYTES = "log.segment.bytes";
     public static final String LOG_ROLL_MS = "log.roll.ms";
@@ -85,6 +87,11 @@ public final class ServerKeys {
         key(BROKER_HEARTBEAT_INTERVAL_MS, "250", "how often brokers heartbeat the controller (Kafka: 2000)");
         key(LOG_RETENTION_CHECK_INTERVAL_MS, "300000", "how often retention runs");
         key(OFFSETS_RETENTION_MINUTES, "10080", "committed offsets of empty groups expire after this");
+        key(
+                AUTO_LEADER_REBALANCE_ENABLE,
+                "true",
+                "the active controller gives leadership back to preferred replicas that can lead again");
+        key(LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS, "300", "how often the automatic leader rebalance runs");
         key(LOGGING_LEVEL, "INFO", "skiff's log level: ERROR, WARN, INFO, DEBUG or TRACE");
         key(LOG_SEGMENT_BYTES, "1073741824", "topic default segment.bytes");
         key(LOG_ROLL_MS, "", "topic default segment.ms; default: log.roll.hours");

@@ -11,6 +11,7 @@ import dev.skiff.metadata.Decision;
 import dev.skiff.metadata.ImageViews;
 import dev.skiff.metadata.MetadataImage;
 import dev.skiff.metadata.NewTopic;
+import dev.skiff.metadata.PreferredLeaders;
 import dev.skiff.metadata.TopicImage;
 import dev.skiff.proto.v1.AdminGrpc;
 import dev.skiff.proto.v1.AlterConfigsRequest;
@@ -36,12 +37,18 @@ import dev.skiff.proto.v1.DescribeConfigsResponse;
 import dev.skiff.proto.v1.DescribeConfigsResult;
 import dev.skiff.proto.v1.DescribeTopicsRequest;
 import dev.skiff.proto.v1.DescribeTopicsResponse;
+import dev.skiff.proto.v1.ElectLeadersRequest;
+import dev.skiff.proto.v1.ElectLeadersResponse;
+import dev.skiff.proto.v1.ElectionType;
 import dev.skiff.proto.v1.ErrorCode;
 import dev.skiff.proto.v1.ListTopicsRequest;
 import dev.skiff.proto.v1.ListTopicsResponse;
 import dev.skiff.proto.v1.PartitionCountUpdate;
+import dev.skiff.proto.v1.PartitionElectionResult;
 import dev.skiff.proto.v1.QuorumVoter;
 import dev.skiff.proto.v1.ResourceType;
+import dev.skiff.proto.v1.TopicDescription;
+import dev.skiff.proto.v1.TopicPartitions;
 import dev.skiff.proto.v1.TopicResult;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
@@ -60,6 +67,10 @@ import java.util.function.Supplier;
  */
 public final class AdminService extends AdminGrpc.AdminImplBase {
     static final Duration TIMEOUT_DEFAULT = Duration.ofSeconds(30);
+    static final String UNCLEAN_REFUSED = "unclean leader election on request is not supported yet; set"
+            + " unclean.leader.election.enable=true on the topic (skiff configs --alter) or the broker, and the"
+            + " controller elects an out-of-sync replica when no in-sync replica is alive (it may lose acknowledged"
+            + " writes)";
 
     private final ControllerClient controller;
     private final ControllerDecisions decisions;
@@ -145,7 +156,16 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
 
     @Override
     public void describeTopics(DescribeTopicsRequest request, StreamObserver<DescribeTopicsResponse> out) {
-        answer(out, ImageViews.describeTopics(controller.image(), request.getNamesList()));
+        DescribeTopicsResponse.Builder response =
+                ImageViews.describeTopics(controller.image(), request.getNamesList()).toBuilder();
+        int brokerMinIsr =
+                Integer.parseInt(staticOrDefault(ServerKeys.MIN_INSYNC_REPLICAS).trim());
+        for (TopicDescription.Builder t : response.getTopicsBuilderList()) {
+            if (t.getError() == ErrorCode.NONE) {
+                t.setMinInsyncReplicas(TopicConfigs.minInsyncReplicas(t.getConfigsMap(), brokerMinIsr));
+            }
+        }
+        answer(out, response.build());
     }
 
     @Override
@@ -167,7 +187,31 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
         answer(
                 out,
                 ImageViews.describeCluster(
-                        controller.image(), ServerConfig.CLIENT_LISTENER, controllerId.get(), voters.get()));
+                        controller.image(), ServerConfig.CLIENT_LISTENER, controllerId.get(), votersWithLag()));
+    }
+
+    /**
+     * The voters, with their lag if this node is the active controller: only the Raft leader hears
+     * from every voter, so any other node leaves the lags unknown (the client asks the controller).
+     */
+    private List<QuorumVoter> votersWithLag() {
+        List<QuorumVoter> all = voters.get();
+        if (!controller.isActiveController()) {
+            return all;
+        }
+        Map<Integer, Long> lags = controller.quorumStatus().lagByNode();
+        List<QuorumVoter> out = new ArrayList<>(all.size());
+        for (QuorumVoter v : all) {
+            Long lag = lags.get(v.getNodeId());
+            if (lag == null && v.getNodeId() == nodeId) {
+                lag = 0L;
+            }
+            out.add(
+                    lag == null
+                            ? v
+                            : v.toBuilder().setLagEntries(lag).setLagKnown(true).build());
+        }
+        return out;
     }
 
     @Override
@@ -263,6 +307,48 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
                 r.setError(no.error()).setErrorMessage(no.message());
             }
             response.addResults(r);
+        }
+        answer(out, response.build());
+    }
+
+    @Override
+    public void electLeaders(ElectLeadersRequest request, StreamObserver<ElectLeadersResponse> out) {
+        ElectLeadersResponse.Builder response = ElectLeadersResponse.newBuilder();
+        if (request.getElectionType() != ElectionType.PREFERRED) {
+            answer(
+                    out,
+                    response.setError(ErrorCode.INVALID_REQUEST)
+                            .setErrorMessage(
+                                    request.getElectionType() == ElectionType.UNCLEAN
+                                            ? UNCLEAN_REFUSED
+                                            : "unknown election type " + request.getElectionTypeValue()
+                                                    + ": use PREFERRED")
+                            .build());
+            return;
+        }
+        Optional<List<PreferredLeaders.PartitionRef>> partitions;
+        if (request.getAllTopicPartitions()) {
+            partitions = Optional.empty();
+        } else {
+            List<PreferredLeaders.PartitionRef> named = new ArrayList<>();
+            for (TopicPartitions t : request.getTopicPartitionsList()) {
+                t.getPartitionsList().forEach(p -> named.add(new PreferredLeaders.PartitionRef(t.getTopic(), p)));
+            }
+            partitions = Optional.of(named);
+        }
+        Decision<List<PreferredLeaders.Result>> d = controller.run(
+                image -> decisions.electPreferredLeaders(image, partitions), timeout(request.getTimeoutMs()));
+        if (d instanceof Decision.Accepted<List<PreferredLeaders.Result>> accepted) {
+            for (PreferredLeaders.Result r : accepted.value()) {
+                response.addResults(PartitionElectionResult.newBuilder()
+                        .setTopic(r.partition().topic())
+                        .setPartition(r.partition().partition())
+                        .setError(r.error())
+                        .setErrorMessage(r.message()));
+            }
+        } else {
+            Decision.Refused<List<PreferredLeaders.Result>> no = (Decision.Refused<List<PreferredLeaders.Result>>) d;
+            response.setError(no.error()).setErrorMessage(no.message());
         }
         answer(out, response.build());
     }

@@ -3,6 +3,7 @@ package dev.skiff.broker.controller;
 import dev.skiff.metadata.Decision;
 import dev.skiff.metadata.MetadataImage;
 import dev.skiff.metadata.quorum.MetadataQuorum;
+import dev.skiff.metadata.quorum.QuorumStatus;
 import dev.skiff.metadata.quorum.SubmitResult;
 import dev.skiff.proto.v1.ErrorCode;
 import java.time.Clock;
@@ -39,6 +40,16 @@ public final class ControllerClient {
 
     public MetadataImage image() {
         return channel.image();
+    }
+
+    /** Whether this node is the active controller (the ready Raft leader). */
+    public boolean isActiveController() {
+        return channel.isLeader();
+    }
+
+    /** The quorum as this node sees it; only the active controller knows every voter's lag. */
+    public QuorumStatus quorumStatus() {
+        return channel.status();
     }
 
     /** Decides and, unless refused or a no-op, commits; the answer says which. */

@@ -37,6 +37,15 @@ public final class TopicConfigs {
         return defaults.with(logKeys);
     }
 
+    /**
+     * The effective min.insync.replicas of a topic: its override, else the broker's {@code
+     * brokerDefault}. Overrides were validated when set.
+     */
+    public static int minInsyncReplicas(Map<String, String> topicConfigs, int brokerDefault) {
+        String override = topicConfigs.get(MIN_INSYNC_REPLICAS);
+        return override == null ? brokerDefault : Integer.parseInt(override.trim());
+    }
+
     /** Why these topic configs are not acceptable, naming key and value; empty if they are. */
     public static Optional<String> problem(LogConfig defaults, Map<String, String> configs) {
         for (Map.Entry<String, String> e : configs.entrySet()) {

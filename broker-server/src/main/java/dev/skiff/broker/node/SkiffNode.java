@@ -7,6 +7,7 @@ import dev.skiff.broker.controller.AdminService;
 import dev.skiff.broker.controller.BrokerSessions;
 import dev.skiff.broker.controller.ControllerClient;
 import dev.skiff.broker.controller.HeartbeatService;
+import dev.skiff.broker.controller.LeaderRebalancer;
 import dev.skiff.broker.controller.TopicConfigs;
 import dev.skiff.broker.replica.PartitionAssignment;
 import dev.skiff.broker.replica.ReplicaFetchers;
@@ -183,6 +184,11 @@ public final class SkiffNode implements AutoCloseable {
         long lagMs = config.replicaLagTimeMaxMs();
         scheduler.scheduleWithFixedDelay(
                 () -> replicas.shrinkLaggingIsrs(lagMs), lagMs / 2, Math.max(1, lagMs / 2), TimeUnit.MILLISECONDS);
+        if (config.autoLeaderRebalanceEnable()) {
+            LeaderRebalancer rebalancer = new LeaderRebalancer(controller, decisions);
+            long everyS = config.leaderImbalanceCheckIntervalSeconds();
+            scheduler.scheduleWithFixedDelay(rebalancer::runOnce, everyS, everyS, TimeUnit.SECONDS);
+        }
         serving = true;
     }
 
@@ -358,6 +364,15 @@ public final class SkiffNode implements AutoCloseable {
         }
         return ImageViews.metadata(
                 quorum.image(), request.getTopicsList(), ServerConfig.CLIENT_LISTENER, quorum.leaderId());
+    }
+
+    /** This node's way to the controller; for tests that run controller duties themselves. */
+    ControllerClient controllerClient() {
+        return controller;
+    }
+
+    ControllerDecisions decisions() {
+        return decisions;
     }
 
     /** The follower side; for tests that make a live follower fall behind. */

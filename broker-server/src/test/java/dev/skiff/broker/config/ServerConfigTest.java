@@ -91,6 +91,29 @@ class ServerConfigTest {
     }
 
     @Test
+    void theLeaderRebalanceIsOnEveryFiveMinutesByDefaultAsInKafka() {
+        ServerConfig defaults = ServerConfig.embeddedDefault();
+        assertTrue(defaults.autoLeaderRebalanceEnable());
+        assertEquals(300, defaults.leaderImbalanceCheckIntervalSeconds());
+
+        ServerConfig c = ServerConfig.parse(
+                Map.of("auto.leader.rebalance.enable", "false", "leader.imbalance.check.interval.seconds", "7"),
+                w -> {});
+        assertFalse(c.autoLeaderRebalanceEnable());
+        assertEquals(7, c.leaderImbalanceCheckIntervalSeconds());
+
+        assertBad(Map.of("auto.leader.rebalance.enable", "on"), "auto.leader.rebalance.enable", "true or false");
+        assertBad(
+                Map.of("leader.imbalance.check.interval.seconds", "0"),
+                "leader.imbalance.check.interval.seconds",
+                "between 1");
+        assertBad(
+                Map.of("leader.imbalance.check.interval.seconds", "5m"),
+                "leader.imbalance.check.interval.seconds",
+                "whole number");
+    }
+
+    @Test
     void brokerOnlyNodeDropsTheControllerListener() {
         ServerConfig c = ServerConfig.parse(
                 Map.of(

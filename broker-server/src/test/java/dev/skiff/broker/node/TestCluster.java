@@ -110,6 +110,10 @@ final class TestCluster implements AutoCloseable {
         }
     }
 
+    int size() {
+        return clientPorts.length;
+    }
+
     Map<String, String> props(int nodeId) {
         return props.get(nodeId - 1);
     }

@@ -1,16 +1,20 @@
 package dev.skiff.client.internals;
 
 import dev.skiff.client.AlterConfigOp;
+import dev.skiff.client.ApiException;
 import dev.skiff.client.ClusterDescription;
 import dev.skiff.client.ConfigEntry;
 import dev.skiff.client.ConfigResource;
 import dev.skiff.client.CreatedTopic;
+import dev.skiff.client.ElectionType;
 import dev.skiff.client.Errors;
 import dev.skiff.client.NewTopic;
 import dev.skiff.client.Node;
 import dev.skiff.client.PartitionInfo;
 import dev.skiff.client.QuorumVoter;
+import dev.skiff.client.RegisteredBroker;
 import dev.skiff.client.TopicDescription;
+import dev.skiff.client.TopicPartition;
 import dev.skiff.client.internals.AdminCall.Outcome;
 import dev.skiff.proto.v1.AlterConfigsResource;
 import dev.skiff.proto.v1.AlterConfigsResponse;
@@ -25,16 +29,26 @@ import dev.skiff.proto.v1.DescribeClusterResponse;
 import dev.skiff.proto.v1.DescribeConfigsResponse;
 import dev.skiff.proto.v1.DescribeConfigsResult;
 import dev.skiff.proto.v1.DescribeTopicsResponse;
+import dev.skiff.proto.v1.ElectLeadersRequest;
+import dev.skiff.proto.v1.ElectLeadersResponse;
 import dev.skiff.proto.v1.ListTopicsResponse;
 import dev.skiff.proto.v1.PartitionDescription;
+import dev.skiff.proto.v1.PartitionElectionResult;
 import dev.skiff.proto.v1.ResourceType;
+import dev.skiff.proto.v1.TopicPartitions;
 import dev.skiff.proto.v1.TopicResult;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.SortedMap;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /** Translations between the Admin service's messages and the client's types. Pure functions. */
@@ -114,13 +128,19 @@ public final class AdminProtocol {
                         p.getLeader(),
                         p.getLeaderEpoch(),
                         p.getReplicasList(),
-                        p.getIsrList()));
+                        p.getIsrList(),
+                        p.getOfflineReplicasList()));
             }
             partitions.sort(Comparator.comparingInt(PartitionInfo::partition));
             out.put(
                     t.getName(),
                     new Outcome.Done<>(new TopicDescription(
-                            t.getName(), t.getTopicId(), t.getIsInternal(), partitions, t.getConfigsMap())));
+                            t.getName(),
+                            t.getTopicId(),
+                            t.getIsInternal(),
+                            partitions,
+                            t.getConfigsMap(),
+                            t.getMinInsyncReplicas())));
         }
         return out;
     }
@@ -133,10 +153,63 @@ public final class AdminProtocol {
         brokers.sort(Comparator.comparingInt(Node::id));
         List<QuorumVoter> voters = new ArrayList<>();
         for (dev.skiff.proto.v1.QuorumVoter v : resp.getVotersList()) {
-            voters.add(new QuorumVoter(v.getNodeId(), v.getHost(), v.getPort(), v.getIsLeader()));
+            voters.add(new QuorumVoter(
+                    v.getNodeId(),
+                    v.getHost(),
+                    v.getPort(),
+                    v.getIsLeader(),
+                    v.getLagKnown() ? OptionalLong.of(v.getLagEntries()) : OptionalLong.empty()));
         }
         voters.sort(Comparator.comparingInt(QuorumVoter::nodeId));
-        return new ClusterDescription(resp.getClusterId(), resp.getControllerId(), brokers, voters);
+        List<RegisteredBroker> registered = new ArrayList<>();
+        for (dev.skiff.proto.v1.RegisteredBroker b : resp.getRegisteredBrokersList()) {
+            registered.add(new RegisteredBroker(
+                    b.getNodeId(), b.getHost(), b.getPort(), b.getRack(), b.getFenced(), b.getIncarnationId()));
+        }
+        registered.sort(Comparator.comparingInt(RegisteredBroker::id));
+        return new ClusterDescription(resp.getClusterId(), resp.getControllerId(), brokers, voters, registered);
+    }
+
+    /** The request of an election for {@code partitions}, or for every partition if empty. */
+    public static ElectLeadersRequest electLeaders(
+            ElectionType type, Optional<? extends Collection<TopicPartition>> partitions, long timeoutMs) {
+        ElectLeadersRequest.Builder req = ElectLeadersRequest.newBuilder()
+                .setElectionType(
+                        type == ElectionType.PREFERRED
+                                ? dev.skiff.proto.v1.ElectionType.PREFERRED
+                                : dev.skiff.proto.v1.ElectionType.UNCLEAN)
+                .setAllTopicPartitions(partitions.isEmpty())
+                .setTimeoutMs((int) Math.min(Integer.MAX_VALUE, timeoutMs));
+        if (partitions.isPresent()) {
+            Map<String, TopicPartitions.Builder> byTopic = new TreeMap<>();
+            for (TopicPartition tp : partitions.get()) {
+                byTopic.computeIfAbsent(
+                                tp.topic(), t -> TopicPartitions.newBuilder().setTopic(t))
+                        .addPartitions(tp.partition());
+            }
+            byTopic.values().forEach(req::addTopicPartitions);
+        }
+        return req.build();
+    }
+
+    /**
+     * Each partition's election outcome under {@code key}: empty if elected, else its error; an error
+     * of the whole request fails (or, NOT_CONTROLLER, retries) the key.
+     */
+    public static <K> Map<K, Outcome<SortedMap<TopicPartition, Optional<ApiException>>>> elected(
+            ElectLeadersResponse resp, K key) {
+        Errors whole = Errors.of(resp.getError());
+        if (whole != Errors.NONE) {
+            return Map.of(key, failure(whole, resp.getErrorMessage(), "Leader election"));
+        }
+        SortedMap<TopicPartition, Optional<ApiException>> out = new TreeMap<>();
+        for (PartitionElectionResult r : resp.getResultsList()) {
+            Errors e = Errors.of(r.getError());
+            out.put(
+                    new TopicPartition(r.getTopic(), r.getPartition()),
+                    e == Errors.NONE ? Optional.empty() : Optional.of(e.exception(r.getErrorMessage())));
+        }
+        return Map.of(key, new Outcome.Done<>(Collections.unmodifiableSortedMap(out)));
     }
 
     public static dev.skiff.proto.v1.ConfigResource resource(ConfigResource r) {

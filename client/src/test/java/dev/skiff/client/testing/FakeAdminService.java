@@ -27,13 +27,19 @@ import dev.skiff.proto.v1.DescribeConfigsResponse;
 import dev.skiff.proto.v1.DescribeConfigsResult;
 import dev.skiff.proto.v1.DescribeTopicsRequest;
 import dev.skiff.proto.v1.DescribeTopicsResponse;
+import dev.skiff.proto.v1.ElectLeadersRequest;
+import dev.skiff.proto.v1.ElectLeadersResponse;
+import dev.skiff.proto.v1.ElectionType;
 import dev.skiff.proto.v1.ListTopicsRequest;
 import dev.skiff.proto.v1.ListTopicsResponse;
 import dev.skiff.proto.v1.PartitionCountUpdate;
 import dev.skiff.proto.v1.PartitionDescription;
+import dev.skiff.proto.v1.PartitionElectionResult;
 import dev.skiff.proto.v1.QuorumVoter;
+import dev.skiff.proto.v1.RegisteredBroker;
 import dev.skiff.proto.v1.ResourceType;
 import dev.skiff.proto.v1.TopicDescription;
+import dev.skiff.proto.v1.TopicPartitions;
 import dev.skiff.proto.v1.TopicResult;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
@@ -213,7 +219,9 @@ final class FakeAdminService extends AdminGrpc.AdminImplBase {
                         .setName(name)
                         .setTopicId(t.id)
                         .setIsInternal(t.internal)
-                        .putAllConfigs(t.configs);
+                        .putAllConfigs(t.configs)
+                        .setMinInsyncReplicas(Integer.parseInt(t.configs.getOrDefault(
+                                "min.insync.replicas", TOPIC_DEFAULTS.get("min.insync.replicas"))));
                 for (int i = 0; i < t.partitions.size(); i++) {
                     FakeCluster.FakePartition p = t.partitions.get(i);
                     d.addPartitions(PartitionDescription.newBuilder()
@@ -221,7 +229,10 @@ final class FakeAdminService extends AdminGrpc.AdminImplBase {
                             .setLeader(p.leader)
                             .setLeaderEpoch(p.leaderEpoch)
                             .addAllReplicas(p.replicas)
-                            .addAllIsr(p.isr));
+                            .addAllIsr(p.isr)
+                            .addAllOfflineReplicas(p.replicas.stream()
+                                    .filter(cluster.fenced::contains)
+                                    .toList()));
                 }
                 b.addTopics(d);
             }
@@ -254,23 +265,98 @@ final class FakeAdminService extends AdminGrpc.AdminImplBase {
 
     @Override
     public void describeCluster(DescribeClusterRequest request, StreamObserver<DescribeClusterResponse> observer) {
+        int call = cluster.hooks().adminCalls("DescribeCluster") + 1;
+        if (cluster.hooks().adminError.apply("DescribeCluster", call) != null) {
+            cluster.hooks().nextAdminCall("DescribeCluster");
+            observer.onError(Status.UNAVAILABLE
+                    .withDescription("fake node " + nodeId + " fails DescribeCluster call " + call)
+                    .asRuntimeException());
+            return;
+        }
         answer("DescribeCluster", observer, () -> {
             DescribeClusterResponse.Builder b = DescribeClusterResponse.newBuilder()
                     .setClusterId(cluster.clusterId)
                     .setControllerId(1);
             for (int id = 1; id <= cluster.brokerCount(); id++) {
-                b.addBrokers(BrokerEndpoint.newBuilder()
+                if (!cluster.fenced.contains(id)) {
+                    b.addBrokers(BrokerEndpoint.newBuilder()
+                            .setNodeId(id)
+                            .setHost(cluster.host(id))
+                            .setPort(cluster.port(id)));
+                }
+                b.addRegisteredBrokers(RegisteredBroker.newBuilder()
                         .setNodeId(id)
                         .setHost(cluster.host(id))
-                        .setPort(cluster.port(id)));
-                b.addVoters(QuorumVoter.newBuilder()
+                        .setPort(cluster.port(id))
+                        .setFenced(cluster.fenced.contains(id))
+                        .setIncarnationId("incarnation-" + id));
+                QuorumVoter.Builder voter = QuorumVoter.newBuilder()
                         .setNodeId(id)
                         .setHost(cluster.host(id))
                         .setPort(9093)
-                        .setIsLeader(id == 1));
+                        .setIsLeader(id == 1);
+                if (nodeId == 1) {
+                    voter.setLagKnown(true).setLagEntries(cluster.voterLags.getOrDefault(id, 0L));
+                }
+                b.addVoters(voter);
             }
             return b.build();
         });
+    }
+
+    @Override
+    public void electLeaders(ElectLeadersRequest request, StreamObserver<ElectLeadersResponse> observer) {
+        answer("ElectLeaders", observer, () -> {
+            ElectLeadersResponse.Builder b = ElectLeadersResponse.newBuilder();
+            if (request.getElectionType() != ElectionType.PREFERRED) {
+                return b.setError(FakeCluster.code(Errors.INVALID_REQUEST))
+                        .setErrorMessage("unclean leader election on request is not supported")
+                        .build();
+            }
+            if (request.getAllTopicPartitions()) {
+                cluster.topics.forEach((name, t) -> {
+                    for (int i = 0; i < t.partitions.size(); i++) {
+                        PartitionElectionResult r = elect(name, i);
+                        if (r.getError() != FakeCluster.code(Errors.ELECTION_NOT_NEEDED)) {
+                            b.addResults(r);
+                        }
+                    }
+                });
+            } else {
+                for (TopicPartitions t : request.getTopicPartitionsList()) {
+                    t.getPartitionsList().forEach(p -> b.addResults(elect(t.getTopic(), p)));
+                }
+            }
+            return b.build();
+        });
+    }
+
+    /** Preferred election of one partition, as skiff's controller decides it. */
+    private PartitionElectionResult elect(String topic, int partition) {
+        PartitionElectionResult.Builder r =
+                PartitionElectionResult.newBuilder().setTopic(topic).setPartition(partition);
+        FakeCluster.FakeTopic t = cluster.topics.get(topic);
+        if (t == null || partition < 0 || partition >= t.partitions.size()) {
+            return r.setError(FakeCluster.code(Errors.UNKNOWN_TOPIC_OR_PARTITION))
+                    .setErrorMessage("Partition " + topic + "-" + partition + " does not exist.")
+                    .build();
+        }
+        FakeCluster.FakePartition p = t.partitions.get(partition);
+        int preferred = p.replicas.get(0);
+        if (p.leader == preferred) {
+            return r.setError(FakeCluster.code(Errors.ELECTION_NOT_NEEDED))
+                    .setErrorMessage("Leader election not needed for " + topic + "-" + partition + ".")
+                    .build();
+        }
+        if (cluster.fenced.contains(preferred) || !p.isr.contains(preferred)) {
+            return r.setError(FakeCluster.code(Errors.PREFERRED_LEADER_NOT_AVAILABLE))
+                    .setErrorMessage(
+                            "The preferred replica " + preferred + " of " + topic + "-" + partition + " cannot lead.")
+                    .build();
+        }
+        p.leader = preferred;
+        p.leaderEpoch++;
+        return r.build();
     }
 
     @Override

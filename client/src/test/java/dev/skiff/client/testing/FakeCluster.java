@@ -74,6 +74,10 @@ public final class FakeCluster implements AutoCloseable {
     });
     int defaultPartitions = 1;
     boolean autoCreateTopics;
+    /** Fenced brokers: listed as registered but not live, offline replicas, never elected. */
+    final java.util.Set<Integer> fenced = new java.util.TreeSet<>();
+    /** Each voter's lag, as only the active controller (node 1) reports it. */
+    final Map<Integer, Long> voterLags = new HashMap<>();
 
     public FakeCluster(int brokerCount) {
         this.brokerCount = brokerCount;
@@ -183,6 +187,20 @@ public final class FakeCluster implements AutoCloseable {
             fp.leader = fp.replicas.get(0);
             t.partitions.add(fp);
         }
+    }
+
+    /** Fences or unfences a broker; fencing does not move leadership (use {@link #setLeader}). */
+    public synchronized void setFenced(int nodeId, boolean isFenced) {
+        if (isFenced) {
+            fenced.add(nodeId);
+        } else {
+            fenced.remove(nodeId);
+        }
+    }
+
+    /** The lag node 1, the fake active controller, reports for a voter. */
+    public synchronized void setVoterLag(int nodeId, long lagEntries) {
+        voterLags.put(nodeId, lagEntries);
     }
 
     /** Moves leadership (epoch +1); -1 leaves the partition without a leader. */
