@@ -69,6 +69,10 @@ public record IsrChange(
     }
 
     private static Optional<Decision<PartitionState>> checkCurrent(IsrChange request, PartitionState p, String where) {
+        if (!p.hasLeader()) {
+            return Optional.of(ControllerDecisions.refused(
+                    ErrorCode.NOT_LEADER_OR_FOLLOWER, where + " has no leader: only its leader changes the ISR"));
+        }
         if (request.leaderId() != p.leader()) {
             return Optional.of(ControllerDecisions.refused(
                     ErrorCode.NOT_LEADER_OR_FOLLOWER,

@@ -122,7 +122,7 @@ class MetadataImagePropertiesTest {
         }
         PartitionState p = target.get().partition();
         var stale = MetadataRecords.partitionChangeOf(target.get().topic().id(), p.index(), p.partitionEpoch() - behind)
-                .setIsr(MetadataRecords.brokerIds(List.of(p.isr().get(0))));
+                .setIsr(MetadataRecords.brokerIds(List.of(p.replicas().get(0))));
 
         ApplyResult result = image.apply(MetadataRecords.batch(MetadataRecords.partitionChange(stale)));
 
