@@ -70,7 +70,7 @@ public final class ControllerDecisions {
         if (countProblem.isPresent()) {
             return countProblem.get();
         }
-        ReplicaPlacer placer = new ReplicaPlacer(image, random.nextInt());
+        ReplicaPlacer placer = new ReplicaPlacer(image, List.of(), random.nextInt());
         Optional<Decision<CreatedTopic>> factorProblem =
                 checkReplicationFactor(replicationFactor, placer.brokerCount());
         if (factorProblem.isPresent()) {
@@ -137,7 +137,7 @@ public final class ControllerDecisions {
         if (countProblem.isPresent()) {
             return countProblem.get();
         }
-        ReplicaPlacer placer = new ReplicaPlacer(image, random.nextInt());
+        ReplicaPlacer placer = new ReplicaPlacer(image, topic.partitions(), random.nextInt());
         int replicationFactor = topic.replicationFactor();
         Optional<Decision<Integer>> factorProblem = checkReplicationFactor(replicationFactor, placer.brokerCount());
         if (factorProblem.isPresent()) {

@@ -132,6 +132,45 @@ class ControllerDecisionsTest {
     }
 
     @Test
+    void aNewTopicSpreadsOverEveryUnfencedBrokerEvenIfSomeAlreadyCarryMore() {
+        MetadataImage image = create(create(cluster(2), "old1", 6, 2), "old2", 6, 1);
+        image = applied(image, Fixtures.register(3), Fixtures.unfence(3));
+
+        MetadataImage after = create(image, "new", 6, 2);
+
+        int[] replicas = new int[4];
+        int[] leaders = new int[4];
+        for (PartitionState p : after.topic("new").orElseThrow().partitions()) {
+            p.replicas().forEach(r -> replicas[r]++);
+            leaders[p.leader()]++;
+        }
+        assertEquals(List.of(4, 4, 4), List.of(replicas[1], replicas[2], replicas[3]));
+        assertEquals(List.of(2, 2, 2), List.of(leaders[1], leaders[2], leaders[3]));
+    }
+
+    @Test
+    void followersSpreadOverManyPartners() {
+        MetadataImage image = create(cluster(4), "t", 4, 2);
+
+        Set<Set<Integer>> replicaSets = new HashSet<>();
+        image.topic("t").orElseThrow().partitions().forEach(p -> replicaSets.add(Set.copyOf(p.replicas())));
+
+        assertEquals(4, replicaSets.size(), replicaSets::toString);
+    }
+
+    @Test
+    void addedPartitionsEvenOutTheTopicOverTheBrokersUnfencedSince() {
+        MetadataImage image = applied(cluster(3), MetadataRecords.fenceBroker(3, incarnation(3)));
+        image = create(image, "t", 2, 1);
+        image = applied(image, Fixtures.unfence(3));
+
+        MetadataImage grown = applied(
+                image, accepted(decisions.createPartitions(image, "t", 3)).batch());
+
+        assertEquals(List.of(3), grown.partition("t", 2).orElseThrow().replicas());
+    }
+
+    @Test
     void partitionsOnlyGrow() {
         MetadataImage image = create(cluster(3), "t", 2, 2);
 
