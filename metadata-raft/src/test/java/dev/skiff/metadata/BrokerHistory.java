@@ -246,7 +246,13 @@ final class BrokerHistory {
             isr.remove(followers.get(Math.floorMod(member, followers.size())));
         }
         return Optional.of(new IsrChange(
-                target.get().topic().id(), p.index(), p.leader(), p.leaderEpoch(), p.partitionEpoch(), isr));
+                target.get().topic().id(),
+                p.index(),
+                p.leader(),
+                p.leaderEpoch(),
+                p.partitionEpoch(),
+                isr,
+                Fixtures.incarnations(from, isr)));
     }
 
     private static Optional<TopicImage> pickTopic(MetadataImage image, int pick) {

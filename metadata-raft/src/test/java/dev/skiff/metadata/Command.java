@@ -98,8 +98,14 @@ sealed interface Command {
                 if (!isr.contains(p.leader())) {
                     isr.add(0, p.leader());
                 }
-                IsrChange request =
-                        new IsrChange(tp.topic().id(), p.index(), p.leader(), p.leaderEpoch(), p.partitionEpoch(), isr);
+                IsrChange request = new IsrChange(
+                        tp.topic().id(),
+                        p.index(),
+                        p.leader(),
+                        p.leaderEpoch(),
+                        p.partitionEpoch(),
+                        isr,
+                        Fixtures.incarnations(image, isr));
                 return batch(decisions.alterPartition(image, request));
             });
         }

@@ -466,6 +466,36 @@ class ControllerDecisionsTest {
     }
 
     @Test
+    void aBrokerJoinsTheIsrOnlyAsTheIncarnationTheLeaderSawFetch() {
+        MetadataImage image = create(cluster(2), "t", 1, 2);
+        PartitionState p = image.partition("t", 0).orElseThrow();
+        Uuid id = image.topic("t").orElseThrow().id();
+        int leader = p.leader();
+        int follower = p.replicas().get(1);
+        image = applied(
+                image,
+                accepted(decisions.alterPartition(image, new IsrChange(id, 0, leader, 0, 0, List.of(leader))))
+                        .batch());
+        Uuid before = image.broker(follower).orElseThrow().incarnationId();
+        image = unfenced(registerWithNewStorage(image, decisions, follower), decisions, follower);
+        List<Integer> expanded = List.of(leader, follower);
+
+        Decision.Refused<PartitionState> stale = refused(decisions.alterPartition(
+                image, new IsrChange(id, 0, leader, 0, 1, expanded, Map.of(follower, before))));
+        assertEquals(ErrorCode.STALE_BROKER_EPOCH, stale.error());
+        assertTrue(stale.message().contains("has restarted since"), stale.message());
+        assertEquals(
+                ErrorCode.INVALID_REQUEST,
+                refused(decisions.alterPartition(image, new IsrChange(id, 0, leader, 0, 1, expanded)))
+                        .error());
+        Uuid current = image.broker(follower).orElseThrow().incarnationId();
+        PartitionState joined = accepted(decisions.alterPartition(
+                        image, new IsrChange(id, 0, leader, 0, 1, expanded, Map.of(follower, current))))
+                .value();
+        assertEquals(expanded, joined.isr());
+    }
+
+    @Test
     void isrChangesComeFromTheCurrentLeaderWithCurrentEpochs() {
         MetadataImage image = create(cluster(3), "t", 1, 3);
         PartitionState p = image.partition("t", 0).orElseThrow();

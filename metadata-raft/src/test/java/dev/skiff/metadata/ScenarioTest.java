@@ -107,7 +107,15 @@ class ScenarioTest {
                 args.subList(2, args.size()).stream().map(Integer::parseInt).toList();
         int partitionEpoch = stale ? p.partitionEpoch() - 1 : p.partitionEpoch();
         return decisions.alterPartition(
-                image, new IsrChange(topic.id(), p.index(), p.leader(), p.leaderEpoch(), partitionEpoch, isr));
+                image,
+                new IsrChange(
+                        topic.id(),
+                        p.index(),
+                        p.leader(),
+                        p.leaderEpoch(),
+                        partitionEpoch,
+                        isr,
+                        Fixtures.incarnations(image, isr)));
     }
 
     private void outcome(Decision<?> decision) {
