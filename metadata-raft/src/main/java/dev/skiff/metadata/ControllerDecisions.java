@@ -70,7 +70,7 @@ public final class ControllerDecisions {
         if (countProblem.isPresent()) {
             return countProblem.get();
         }
-        ReplicaPlacer placer = new ReplicaPlacer(image, random.nextInt());
+        ReplicaPlacer placer = new ReplicaPlacer(image, List.of(), random.nextInt());
         Optional<Decision<CreatedTopic>> factorProblem =
                 checkReplicationFactor(replicationFactor, placer.brokerCount());
         if (factorProblem.isPresent()) {
@@ -137,7 +137,7 @@ public final class ControllerDecisions {
         if (countProblem.isPresent()) {
             return countProblem.get();
         }
-        ReplicaPlacer placer = new ReplicaPlacer(image, random.nextInt());
+        ReplicaPlacer placer = new ReplicaPlacer(image, topic.partitions(), random.nextInt());
         int replicationFactor = topic.replicationFactor();
         Optional<Decision<Integer>> factorProblem = checkReplicationFactor(replicationFactor, placer.brokerCount());
         if (factorProblem.isPresent()) {
@@ -192,26 +192,50 @@ public final class ControllerDecisions {
         return checked(image, Map.copyOf(configs), records);
     }
 
+    /** Registers a broker whose storage holds what it held before: {@code storageIsNew} false. */
+    public Decision<BrokerRegistration> registerBroker(
+            MetadataImage image, int nodeId, Uuid incarnationId, List<Endpoint> endpoints, Optional<String> rack) {
+        return registerBroker(image, nodeId, incarnationId, endpoints, rack, false);
+    }
+
     /**
      * Registers a broker, fenced until {@link #unfenceBroker}. A new incarnation of a registered
      * broker (it restarted) first loses its ISR memberships and leaderships, as if fenced; the same
      * incarnation registering again with the same endpoints changes nothing.
+     *
+     * <p>{@code storageIsNew}: the broker's log directories were created empty at this start (no
+     * prior data: a first start, or a lost or replaced disk). A new incarnation with new storage
+     * then leaves every ISR, including the ones it is the last member of, because its membership
+     * vouched for data it no longer has; such a partition is left with an empty ISR and no leader,
+     * and gets one again only by unclean election (see {@link LeaderElection}). This holds whether
+     * or not the image still knows the broker (it may have been unregistered while the last
+     * member of an ISR). For the same incarnation registering again the flag changes nothing: its
+     * first registration acted on it.
      */
     public Decision<BrokerRegistration> registerBroker(
-            MetadataImage image, int nodeId, Uuid incarnationId, List<Endpoint> endpoints, Optional<String> rack) {
+            MetadataImage image,
+            int nodeId,
+            Uuid incarnationId,
+            List<Endpoint> endpoints,
+            Optional<String> rack,
+            boolean storageIsNew) {
         Optional<BrokerRegistration> existing = image.broker(nodeId);
-        if (existing.isPresent()
-                && existing.get().incarnationId().equals(incarnationId)
+        boolean sameIncarnation =
+                existing.filter(e -> e.incarnationId().equals(incarnationId)).isPresent();
+        if (sameIncarnation
                 && existing.get().endpoints().equals(endpoints)
                 && existing.get().rack().equals(rack)) {
             return new Decision.Accepted<>(existing.get(), MetadataBatch.getDefaultInstance());
         }
+        boolean lostStorage = storageIsNew && !sameIncarnation;
         List<MetadataRecord> records = new ArrayList<>();
-        if (existing.isPresent() && !existing.get().incarnationId().equals(incarnationId)) {
+        if (lostStorage) {
+            records.addAll(new LeaderElection(image, settings).changesForLostStorage(nodeId));
+        } else if (existing.isPresent() && !sameIncarnation) {
             records.addAll(new LeaderElection(image, settings).changesForFencing(nodeId));
         }
-        records.add(MetadataRecords.registerBroker(nodeId, incarnationId, endpoints, rack));
-        boolean fenced = existing.filter(e -> e.incarnationId().equals(incarnationId))
+        records.add(MetadataRecords.registerBroker(nodeId, incarnationId, endpoints, rack, lostStorage));
+        boolean fenced = existing.filter(e -> sameIncarnation)
                 .map(BrokerRegistration::fenced)
                 .orElse(true);
         return checked(image, new BrokerRegistration(nodeId, incarnationId, endpoints, rack, fenced), records);

@@ -47,8 +47,9 @@ public final class ImageInvariants {
 
     /**
      * What is wrong with a partition's replica set, ISR and leader, or empty if nothing: replicas
-     * distinct and not empty, ISR a non-empty subset of the replicas without duplicates, leader in
-     * the ISR or {@link PartitionState#NO_LEADER}.
+     * distinct and not empty, ISR a subset of the replicas without duplicates, leader in the ISR or
+     * {@link PartitionState#NO_LEADER} (so an empty ISR, left when its last members lost their
+     * storage, goes with no leader).
      */
     public static Optional<String> shapeProblem(List<Integer> replicas, List<Integer> isr, int leader) {
         if (replicas.isEmpty()) {
@@ -61,8 +62,9 @@ public final class ImageInvariants {
         if (replicas.stream().anyMatch(r -> r < 0)) {
             return Optional.of("its replicas " + replicas + " include a negative broker id");
         }
-        if (isr.isEmpty()) {
-            return Optional.of("its ISR is empty (the last member of an ISR is never removed)");
+        if (isr.isEmpty() && leader != PartitionState.NO_LEADER) {
+            return Optional.of("its ISR is empty but it has leader " + leader
+                    + " (only a partition without leader may have an empty ISR)");
         }
         if (new HashSet<>(isr).size() != isr.size()) {
             return Optional.of("its ISR " + isr + " names a broker twice");

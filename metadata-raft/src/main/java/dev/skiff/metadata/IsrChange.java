@@ -4,6 +4,7 @@ import dev.skiff.proto.metadata.v1.MetadataBatch;
 import dev.skiff.proto.v1.ErrorCode;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -12,12 +13,30 @@ import java.util.Optional;
  * leader epoch and the partition epoch it saw. The leader shrinks the ISR when a follower lags and
  * expands it when one has caught up; the controller only checks that the request is current and
  * that the new ISR is valid, because only the leader knows the followers' offsets.
+ *
+ * <p>{@code joiningIncarnations} names, for every broker the request adds to the ISR, the
+ * incarnation id it fetched with in the fetches the leader judged it caught up by (Kafka's broker
+ * epochs of KIP-903). The controller adds a broker only if that is still its registered
+ * incarnation: a broker that restarted since may have lost what the leader saw it fetch (all of it,
+ * with a new disk), and must first fetch again as its new incarnation.
  */
 public record IsrChange(
-        Uuid topicId, int index, int leaderId, int leaderEpoch, int partitionEpoch, List<Integer> newIsr) {
+        Uuid topicId,
+        int index,
+        int leaderId,
+        int leaderEpoch,
+        int partitionEpoch,
+        List<Integer> newIsr,
+        Map<Integer, Uuid> joiningIncarnations) {
     public IsrChange {
         Objects.requireNonNull(topicId, "topicId");
         newIsr = List.copyOf(newIsr);
+        joiningIncarnations = Map.copyOf(joiningIncarnations);
+    }
+
+    /** A request that adds no broker to the ISR (a shrink), so names no incarnations. */
+    public IsrChange(Uuid topicId, int index, int leaderId, int leaderEpoch, int partitionEpoch, List<Integer> newIsr) {
+        this(topicId, index, leaderId, leaderEpoch, partitionEpoch, newIsr, Map.of());
     }
 
     /** The decision; its answer is the partition as it will be once the batch is committed. */
@@ -48,12 +67,11 @@ public record IsrChange(
                             + p.replicas());
         }
         for (int member : request.newIsr()) {
-            if (!p.isr().contains(member)
-                    && image.broker(member).filter(b -> !b.fenced()).isEmpty()) {
-                return ControllerDecisions.refused(
-                        ErrorCode.BROKER_NOT_AVAILABLE,
-                        "broker " + member + " cannot join the ISR of " + where + ": it is fenced or not registered;"
-                                + " it may join once it is unfenced and caught up");
+            if (!p.isr().contains(member)) {
+                Optional<Decision<PartitionState>> problem = checkJoining(image, request, member, where);
+                if (problem.isPresent()) {
+                    return problem.get();
+                }
             }
         }
         if (request.newIsr().equals(p.isr())) {
@@ -68,7 +86,38 @@ public record IsrChange(
                         .orElseThrow()));
     }
 
+    private static Optional<Decision<PartitionState>> checkJoining(
+            MetadataImage image, IsrChange request, int member, String where) {
+        Optional<BrokerRegistration> broker = image.broker(member).filter(b -> !b.fenced());
+        if (broker.isEmpty()) {
+            return Optional.of(ControllerDecisions.refused(
+                    ErrorCode.BROKER_NOT_AVAILABLE,
+                    "broker " + member + " cannot join the ISR of " + where + ": it is fenced or not registered;"
+                            + " it may join once it is unfenced and caught up"));
+        }
+        Uuid fetchedAs = request.joiningIncarnations().get(member);
+        if (fetchedAs == null) {
+            return Optional.of(ControllerDecisions.refused(
+                    ErrorCode.INVALID_REQUEST,
+                    "the request adds broker " + member + " to the ISR of " + where + " without the incarnation it"
+                            + " fetched with: name it, so that a broker that restarted since is not added"));
+        }
+        if (!fetchedAs.equals(broker.get().incarnationId())) {
+            return Optional.of(ControllerDecisions.refused(
+                    ErrorCode.STALE_BROKER_EPOCH,
+                    "broker " + member + " cannot join the ISR of " + where + ": it was judged caught up by fetches"
+                            + " of incarnation " + fetchedAs + ", but it has restarted since as "
+                            + broker.get().incarnationId() + " and may have lost that data; it may join once it"
+                            + " has caught up again"));
+        }
+        return Optional.empty();
+    }
+
     private static Optional<Decision<PartitionState>> checkCurrent(IsrChange request, PartitionState p, String where) {
+        if (!p.hasLeader()) {
+            return Optional.of(ControllerDecisions.refused(
+                    ErrorCode.NOT_LEADER_OR_FOLLOWER, where + " has no leader: only its leader changes the ISR"));
+        }
         if (request.leaderId() != p.leader()) {
             return Optional.of(ControllerDecisions.refused(
                     ErrorCode.NOT_LEADER_OR_FOLLOWER,

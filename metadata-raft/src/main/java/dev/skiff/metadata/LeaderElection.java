@@ -16,6 +16,11 @@ import java.util.function.IntPredicate;
  * returns; with unclean election allowed, a live replica outside the ISR leads instead, with an ISR
  * of itself (and may have lost acknowledged writes). Unfencing a broker lets it lead the leaderless
  * partitions whose ISR holds it (or, unclean, whose replicas hold it).
+ *
+ * <p>A broker that comes back with new (empty) storage is removed from every ISR, the last member
+ * included: its old membership vouches for data it no longer has. A partition left so has an empty
+ * ISR and no leader, and no clean election can give it one; with unclean election allowed a live
+ * replica leads, as above.
  */
 final class LeaderElection {
     private final MetadataImage image;
@@ -28,6 +33,18 @@ final class LeaderElection {
 
     /** The changes that take {@code nodeId} out of every ISR and leadership, as if it were fenced. */
     List<MetadataRecord> changesForFencing(int nodeId) {
+        return changesWithout(nodeId, true);
+    }
+
+    /**
+     * The changes that take {@code nodeId}, which lost its storage, out of every ISR, including the
+     * ones it is the last member of, and out of every leadership.
+     */
+    List<MetadataRecord> changesForLostStorage(int nodeId) {
+        return changesWithout(nodeId, false);
+    }
+
+    private List<MetadataRecord> changesWithout(int nodeId, boolean keepLastMember) {
         IntPredicate live = b -> b != nodeId && isUnfenced(b);
         List<MetadataRecord> records = new ArrayList<>();
         for (TopicImage topic : image.topics()) {
@@ -36,7 +53,7 @@ final class LeaderElection {
                     continue;
                 }
                 List<Integer> isr = p.isr().stream().filter(b -> b != nodeId).toList();
-                if (isr.isEmpty()) {
+                if (isr.isEmpty() && keepLastMember) {
                     isr = p.isr();
                 }
                 int leader = p.leader();

@@ -42,10 +42,21 @@ public final class MetadataRecords {
 
     public static MetadataRecord registerBroker(
             int nodeId, Uuid incarnationId, List<Endpoint> endpoints, Optional<String> rack) {
+        return registerBroker(nodeId, incarnationId, endpoints, rack, false);
+    }
+
+    /**
+     * A registration; {@code storageIsNew} says the broker's log directories were created empty at
+     * this start, so it must be in no ISR once the record applies (see {@code
+     * RegisterBrokerRecord.storage_is_new}).
+     */
+    public static MetadataRecord registerBroker(
+            int nodeId, Uuid incarnationId, List<Endpoint> endpoints, Optional<String> rack, boolean storageIsNew) {
         RegisterBrokerRecord.Builder record = RegisterBrokerRecord.newBuilder()
                 .setNodeId(nodeId)
                 .setIncarnationId(incarnationId.toProto())
-                .setRack(rack.orElse(""));
+                .setRack(rack.orElse(""))
+                .setStorageIsNew(storageIsNew);
         endpoints.forEach(e -> record.addEndpoints(e.toProto()));
         return base().setRegisterBroker(record).build();
     }

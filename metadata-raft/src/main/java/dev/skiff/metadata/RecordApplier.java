@@ -157,6 +157,9 @@ final class RecordApplier {
         if (record.getRack().length() > MAX_RACK_LENGTH) {
             throw invalid("the rack of broker " + nodeId + " is longer than " + MAX_RACK_LENGTH + " characters");
         }
+        if (record.getStorageIsNew()) {
+            requireInNoIsr(nodeId);
+        }
         // The same incarnation registering again is a retry and keeps its fencing; a new one (the
         // broker restarted) starts fenced until it has caught up.
         boolean fenced = draft.broker(nodeId)
@@ -165,6 +168,22 @@ final class RecordApplier {
                 .orElse(true);
         Optional<String> rack = record.getRack().isEmpty() ? Optional.empty() : Optional.of(record.getRack());
         draft.putBroker(new BrokerRegistration(nodeId, incarnation, endpoints, rack, fenced));
+    }
+
+    /**
+     * A broker whose storage is new holds none of the writes it acknowledged as an ISR member, so
+     * it may not stay in an ISR: it would count towards the high watermark and could be elected.
+     */
+    private void requireInNoIsr(int nodeId) throws RecordRejectedException {
+        for (TopicImage topic : draft.topicsByName().values()) {
+            for (PartitionState partition : topic.partitions()) {
+                if (partition.isr().contains(nodeId)) {
+                    throw invalid("broker " + nodeId + " registers with new (empty) storage but is still in the ISR "
+                            + partition.isr() + " of " + topic.name() + "-" + partition.index()
+                            + ": the partition changes that take it out of every ISR must come first in the batch");
+                }
+            }
+        }
     }
 
     private static void checkEndpoint(int nodeId, Endpoint endpoint) throws RecordRejectedException {
@@ -254,6 +273,10 @@ final class RecordApplier {
                 ImageInvariants.shapeProblem(record.getReplicasList(), record.getIsrList(), record.getLeader());
         if (shape.isPresent()) {
             throw invalid("partition " + where + " is invalid: " + shape.get());
+        }
+        if (record.getIsrCount() == 0) {
+            throw invalid("partition " + where + " is created without an ISR: a new partition starts with its"
+                    + " replicas in sync");
         }
         if (record.getLeaderEpoch() < 0 || record.getPartitionEpoch() < 0) {
             throw invalid("partition " + where + " has a negative epoch");

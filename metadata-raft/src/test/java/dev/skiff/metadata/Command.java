@@ -24,12 +24,13 @@ sealed interface Command {
     /** The batch to apply, or empty if the decision refused the command. */
     Optional<MetadataBatch> decide(MetadataImage image, ControllerDecisions decisions);
 
-    record Register(int nodeId, int incarnation, String rack) implements Command {
+    record Register(int nodeId, int incarnation, String rack, boolean storageIsNew) implements Command {
         @Override
         public Optional<MetadataBatch> decide(MetadataImage image, ControllerDecisions decisions) {
             List<Endpoint> endpoints = List.of(new Endpoint("PLAINTEXT", "10.0.0." + nodeId, 9092));
             Optional<String> rackOrNone = rack.isEmpty() ? Optional.empty() : Optional.of(rack);
-            return batch(decisions.registerBroker(image, nodeId, new Uuid(1, incarnation), endpoints, rackOrNone));
+            return batch(decisions.registerBroker(
+                    image, nodeId, new Uuid(1, incarnation), endpoints, rackOrNone, storageIsNew));
         }
     }
 
@@ -90,13 +91,21 @@ sealed interface Command {
         public Optional<MetadataBatch> decide(MetadataImage image, ControllerDecisions decisions) {
             return pickPartition(image, pick).flatMap(tp -> {
                 PartitionState p = tp.partition();
-                List<Integer> isr =
-                        new ArrayList<>(expand ? p.replicas() : p.isr().subList(0, 1));
+                List<Integer> isr = new ArrayList<>(
+                        expand
+                                ? p.replicas()
+                                : p.isr().subList(0, Math.min(1, p.isr().size())));
                 if (!isr.contains(p.leader())) {
                     isr.add(0, p.leader());
                 }
-                IsrChange request =
-                        new IsrChange(tp.topic().id(), p.index(), p.leader(), p.leaderEpoch(), p.partitionEpoch(), isr);
+                IsrChange request = new IsrChange(
+                        tp.topic().id(),
+                        p.index(),
+                        p.leader(),
+                        p.leaderEpoch(),
+                        p.partitionEpoch(),
+                        isr,
+                        Fixtures.incarnations(image, isr));
                 return batch(decisions.alterPartition(image, request));
             });
         }
@@ -148,7 +157,11 @@ sealed interface Command {
         return Arbitraries.frequencyOf(
                 Tuple.of(
                         2,
-                        Combinators.combine(node, Arbitraries.integers().between(1, 3), Arbitraries.of("", "r1", "r2"))
+                        Combinators.combine(
+                                        node,
+                                        Arbitraries.integers().between(1, 3),
+                                        Arbitraries.of("", "r1", "r2"),
+                                        Arbitraries.of(false, false, true))
                                 .as(Register::new)),
                 Tuple.of(5, node.map(Unfence::new)),
                 Tuple.of(2, node.map(Fence::new)),

@@ -132,6 +132,45 @@ class ControllerDecisionsTest {
     }
 
     @Test
+    void aNewTopicSpreadsOverEveryUnfencedBrokerEvenIfSomeAlreadyCarryMore() {
+        MetadataImage image = create(create(cluster(2), "old1", 6, 2), "old2", 6, 1);
+        image = applied(image, Fixtures.register(3), Fixtures.unfence(3));
+
+        MetadataImage after = create(image, "new", 6, 2);
+
+        int[] replicas = new int[4];
+        int[] leaders = new int[4];
+        for (PartitionState p : after.topic("new").orElseThrow().partitions()) {
+            p.replicas().forEach(r -> replicas[r]++);
+            leaders[p.leader()]++;
+        }
+        assertEquals(List.of(4, 4, 4), List.of(replicas[1], replicas[2], replicas[3]));
+        assertEquals(List.of(2, 2, 2), List.of(leaders[1], leaders[2], leaders[3]));
+    }
+
+    @Test
+    void followersSpreadOverManyPartners() {
+        MetadataImage image = create(cluster(4), "t", 4, 2);
+
+        Set<Set<Integer>> replicaSets = new HashSet<>();
+        image.topic("t").orElseThrow().partitions().forEach(p -> replicaSets.add(Set.copyOf(p.replicas())));
+
+        assertEquals(4, replicaSets.size(), replicaSets::toString);
+    }
+
+    @Test
+    void addedPartitionsEvenOutTheTopicOverTheBrokersUnfencedSince() {
+        MetadataImage image = applied(cluster(3), MetadataRecords.fenceBroker(3, incarnation(3)));
+        image = create(image, "t", 2, 1);
+        image = applied(image, Fixtures.unfence(3));
+
+        MetadataImage grown = applied(
+                image, accepted(decisions.createPartitions(image, "t", 3)).batch());
+
+        assertEquals(List.of(3), grown.partition("t", 2).orElseThrow().replicas());
+    }
+
+    @Test
     void partitionsOnlyGrow() {
         MetadataImage image = create(cluster(3), "t", 2, 2);
 
@@ -257,6 +296,164 @@ class ControllerDecisionsTest {
                 .changesNothing());
     }
 
+    private MetadataImage registerWithNewStorage(MetadataImage image, ControllerDecisions with, int nodeId) {
+        Decision.Accepted<BrokerRegistration> registered = accepted(with.registerBroker(
+                image, nodeId, new Uuid(7, nodeId), Fixtures.endpoints(nodeId), Optional.empty(), true));
+        MetadataRecord last = registered.batch().getRecords(registered.batch().getRecordsCount() - 1);
+        assertTrue(last.getRegisterBroker().getStorageIsNew(), last::toString);
+        assertTrue(registered.value().fenced());
+        return applied(image, registered.batch());
+    }
+
+    private static MetadataImage unfenced(MetadataImage image, ControllerDecisions with, int nodeId) {
+        Uuid incarnation = image.broker(nodeId).orElseThrow().incarnationId();
+        return applied(
+                image, accepted(with.unfenceBroker(image, nodeId, incarnation)).batch());
+    }
+
+    @Test
+    void aBrokerBackWithNewStorageLeavesEveryIsrEvenAsItsLastMemberAndLeadsNoneOfThem() {
+        MetadataImage image = create(create(cluster(3), "rf3", 3, 3), "rf1", 3, 1);
+        image = applied(image, accepted(decisions.fenceBroker(image, 1)).batch());
+        PartitionState waiting = image.topic("rf1").orElseThrow().partitions().stream()
+                .filter(p -> p.replicas().equals(List.of(1)))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(List.of(1), waiting.isr());
+
+        MetadataImage back = registerWithNewStorage(image, decisions, 1);
+
+        for (TopicImage topic : back.topics()) {
+            for (PartitionState p : topic.partitions()) {
+                assertFalse(p.isr().contains(1), p::toString);
+                assertTrue(p.leader() != 1, p::toString);
+            }
+        }
+        PartitionState lost = back.partition("rf1", waiting.index()).orElseThrow();
+        assertEquals(List.of(), lost.isr());
+        assertEquals(PartitionState.NO_LEADER, lost.leader());
+        assertEquals(waiting.leaderEpoch(), lost.leaderEpoch());
+        assertEquals(waiting.partitionEpoch() + 1, lost.partitionEpoch());
+        assertEquals(List.of(), ImageInvariants.violations(back));
+
+        MetadataImage unfenced = unfenced(back, decisions, 1);
+        assertEquals(lost, unfenced.partition("rf1", waiting.index()).orElseThrow());
+        assertEquals(back.topic("rf3"), unfenced.topic("rf3"));
+    }
+
+    @Test
+    void aLeaderBackWithNewStorageLosesItsLeadershipsAndItsSoleIsrPartitionsGoLeaderless() {
+        MetadataImage image = create(create(cluster(2), "rf2", 2, 2), "rf1", 2, 1);
+        PartitionState sole = image.topic("rf1").orElseThrow().partitions().stream()
+                .filter(p -> p.leader() == 1)
+                .findFirst()
+                .orElseThrow();
+
+        MetadataImage back = registerWithNewStorage(image, decisions, 1);
+
+        back.topic("rf2").orElseThrow().partitions().forEach(p -> {
+            assertEquals(2, p.leader(), p::toString);
+            assertEquals(List.of(2), p.isr(), p::toString);
+        });
+        PartitionState lost = back.partition("rf1", sole.index()).orElseThrow();
+        assertEquals(List.of(), lost.isr());
+        assertEquals(PartitionState.NO_LEADER, lost.leader());
+        assertEquals(sole.leaderEpoch() + 1, lost.leaderEpoch());
+        assertEquals(
+                ErrorCode.NOT_LEADER_OR_FOLLOWER,
+                refused(decisions.alterPartition(
+                                back,
+                                new IsrChange(
+                                        back.topic("rf1").orElseThrow().id(),
+                                        sole.index(),
+                                        PartitionState.NO_LEADER,
+                                        lost.leaderEpoch(),
+                                        lost.partitionEpoch(),
+                                        List.of(1))))
+                        .error());
+    }
+
+    @Test
+    void withUncleanElectionALiveReplicaLeadsAPartitionWhoseIsrLostItsStorage() {
+        MetadataImage image = create(cluster(2), "t", 1, 2);
+        image = applied(
+                image,
+                accepted(decisions.alterConfigs(
+                                image,
+                                ConfigResource.topic("t"),
+                                List.of(ConfigOp.set(ControllerSettings.UNCLEAN_LEADER_ELECTION, "true"))))
+                        .batch());
+        PartitionState p = image.partition("t", 0).orElseThrow();
+        int leader = p.leader();
+        int follower = p.replicas().get(1);
+        var shrink = MetadataRecords.partitionChangeOf(
+                        image.topic("t").orElseThrow().id(), 0, 0)
+                .setIsr(MetadataRecords.brokerIds(List.of(leader)));
+        image = applied(image, MetadataRecords.partitionChange(shrink));
+
+        PartitionState dirty = registerWithNewStorage(image, decisions, leader)
+                .partition("t", 0)
+                .orElseThrow();
+
+        assertEquals(follower, dirty.leader());
+        assertEquals(List.of(follower), dirty.isr());
+    }
+
+    @Test
+    void withUncleanElectionTheBrokerItselfMayLeadOnceUnfencedButNotWithout() {
+        MetadataImage image = create(cluster(1), "clean", 1, 1);
+        image = create(image, "unclean", 1, 1);
+        image = applied(
+                image,
+                MetadataRecords.setConfig(
+                        ConfigResource.topic("unclean"), ControllerSettings.UNCLEAN_LEADER_ELECTION, "true"));
+
+        MetadataImage back = unfenced(registerWithNewStorage(image, decisions, 1), decisions, 1);
+
+        PartitionState clean = back.partition("clean", 0).orElseThrow();
+        assertEquals(PartitionState.NO_LEADER, clean.leader());
+        assertEquals(List.of(), clean.isr());
+        PartitionState unclean = back.partition("unclean", 0).orElseThrow();
+        assertEquals(1, unclean.leader());
+        assertEquals(List.of(1), unclean.isr());
+    }
+
+    @Test
+    void aRestartWithTheSameStorageKeepsTheLastMemberAndRetriesChangeNothing() {
+        MetadataImage image = create(cluster(1), "t", 1, 1);
+
+        Decision.Accepted<BrokerRegistration> restarted =
+                accepted(decisions.registerBroker(image, 1, new Uuid(5, 5), Fixtures.endpoints(1), Optional.empty()));
+        MetadataImage after = applied(image, restarted.batch());
+        assertEquals(List.of(1), after.partition("t", 0).orElseThrow().isr());
+        assertFalse(restarted
+                .batch()
+                .getRecords(restarted.batch().getRecordsCount() - 1)
+                .getRegisterBroker()
+                .getStorageIsNew());
+
+        MetadataImage lost = registerWithNewStorage(image, decisions, 1);
+        assertTrue(accepted(decisions.registerBroker(
+                        lost, 1, new Uuid(7, 1), Fixtures.endpoints(1), Optional.empty(), true))
+                .changesNothing());
+    }
+
+    @Test
+    void anUnregisteredLastIsrMemberBackWithNewStorageLeavesTheIsrToo() {
+        MetadataImage image = create(cluster(2), "t", 2, 1);
+        image = applied(image, accepted(decisions.fenceBroker(image, 1)).batch());
+        image = applied(image, accepted(decisions.unregisterBroker(image, 1)).batch());
+        assertTrue(image.topic("t").orElseThrow().partitions().stream()
+                .anyMatch(p -> p.isr().equals(List.of(1))));
+
+        MetadataImage back = registerWithNewStorage(image, decisions, 1);
+
+        back.topic("t")
+                .orElseThrow()
+                .partitions()
+                .forEach(p -> assertFalse(p.isr().contains(1), p::toString));
+    }
+
     @Test
     void unregisteringMovesLeadershipFirst() {
         MetadataImage image = create(cluster(2), "t", 2, 2);
@@ -266,6 +463,36 @@ class ControllerDecisionsTest {
 
         assertTrue(after.broker(1).isEmpty());
         after.topic("t").orElseThrow().partitions().forEach(p -> assertEquals(List.of(2), p.isr()));
+    }
+
+    @Test
+    void aBrokerJoinsTheIsrOnlyAsTheIncarnationTheLeaderSawFetch() {
+        MetadataImage image = create(cluster(2), "t", 1, 2);
+        PartitionState p = image.partition("t", 0).orElseThrow();
+        Uuid id = image.topic("t").orElseThrow().id();
+        int leader = p.leader();
+        int follower = p.replicas().get(1);
+        image = applied(
+                image,
+                accepted(decisions.alterPartition(image, new IsrChange(id, 0, leader, 0, 0, List.of(leader))))
+                        .batch());
+        Uuid before = image.broker(follower).orElseThrow().incarnationId();
+        image = unfenced(registerWithNewStorage(image, decisions, follower), decisions, follower);
+        List<Integer> expanded = List.of(leader, follower);
+
+        Decision.Refused<PartitionState> stale = refused(decisions.alterPartition(
+                image, new IsrChange(id, 0, leader, 0, 1, expanded, Map.of(follower, before))));
+        assertEquals(ErrorCode.STALE_BROKER_EPOCH, stale.error());
+        assertTrue(stale.message().contains("has restarted since"), stale.message());
+        assertEquals(
+                ErrorCode.INVALID_REQUEST,
+                refused(decisions.alterPartition(image, new IsrChange(id, 0, leader, 0, 1, expanded)))
+                        .error());
+        Uuid current = image.broker(follower).orElseThrow().incarnationId();
+        PartitionState joined = accepted(decisions.alterPartition(
+                        image, new IsrChange(id, 0, leader, 0, 1, expanded, Map.of(follower, current))))
+                .value();
+        assertEquals(expanded, joined.isr());
     }
 
     @Test

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import dev.skiff.proto.metadata.v1.MetadataBatch;
 import dev.skiff.proto.metadata.v1.MetadataRecord;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Images and records for tests. */
@@ -67,6 +69,13 @@ final class Fixtures {
         @SuppressWarnings("unchecked")
         Decision.Refused<T> refused = assertInstanceOf(Decision.Refused.class, decision, () -> "accepted: " + decision);
         return refused;
+    }
+
+    /** The registered incarnations of those of {@code nodeIds} that are registered, as a leader would have seen them fetch. */
+    static Map<Integer, Uuid> incarnations(MetadataImage image, List<Integer> nodeIds) {
+        Map<Integer, Uuid> incarnations = new HashMap<>();
+        nodeIds.forEach(id -> image.broker(id).ifPresent(b -> incarnations.put(id, b.incarnationId())));
+        return incarnations;
     }
 
     static PartitionState partition(int index, List<Integer> replicas, List<Integer> isr, int leader) {

@@ -216,6 +216,47 @@ class MetadataImageTest {
     }
 
     @Test
+    void aBrokerRegisteringWithNewStorageMustBeInNoIsr() {
+        MetadataImage image = applied(withTopic(cluster(3)), change(0, List.of(1), null));
+        MetadataRecord newStorage =
+                MetadataRecords.registerBroker(1, new Uuid(9, 9), Fixtures.endpoints(1), Optional.empty(), true);
+
+        ApplyResult.Rejected stillInIsr = rejected(image, newStorage);
+        assertTrue(stillInIsr.message().contains("still in the ISR [1] of orders-0"), stillInIsr.message());
+
+        var leave1 = MetadataRecords.partitionChangeOf(TOPIC_ID, 1, 0).setIsr(MetadataRecords.brokerIds(List.of(2, 3)));
+        MetadataImage after = applied(
+                image,
+                change(1, List.of(), PartitionState.NO_LEADER),
+                MetadataRecords.partitionChange(leave1),
+                newStorage);
+        PartitionState lost = after.partition(TOPIC_ID, 0).orElseThrow();
+        assertEquals(List.of(), lost.isr());
+        assertEquals(PartitionState.NO_LEADER, lost.leader());
+        assertEquals(1, lost.leaderEpoch());
+        assertEquals(List.of(), ImageInvariants.violations(after));
+    }
+
+    @Test
+    void onlyAPartitionWithoutLeaderHasAnEmptyIsrAndANewPartitionNeedsOne() {
+        MetadataImage image = withTopic(cluster(3));
+
+        ApplyResult.Rejected withLeader = rejected(image, change(0, List.of(), null));
+        assertTrue(withLeader.message().contains("ISR is empty but it has leader 1"), withLeader.message());
+        ApplyResult.Rejected noIsr = rejected(
+                image,
+                MetadataRecords.partition(TOPIC_ID, partition(2, List.of(1), List.of(), PartitionState.NO_LEADER)));
+        assertTrue(noIsr.message().contains("without an ISR"), noIsr.message());
+        MetadataImage empty = applied(image, change(0, List.of(), PartitionState.NO_LEADER));
+        ApplyResult.Rejected leaderOutside = rejected(empty, change(1, null, 2));
+        assertTrue(leaderOutside.message().contains("ISR is empty but it has leader 2"), leaderOutside.message());
+        PartitionState led =
+                applied(empty, change(1, List.of(2), 2)).partition(TOPIC_ID, 0).orElseThrow();
+        assertEquals(2, led.leader());
+        assertEquals(2, led.leaderEpoch());
+    }
+
+    @Test
     void aRejectedBatchLeavesTheImageUnchanged() {
         MetadataImage image = withTopic(cluster(3));
 

@@ -47,6 +47,27 @@ class MetadataSnapshotsTest {
     }
 
     @Test
+    void aPartitionWhoseIsrLostItsStorageSurvivesASnapshot() throws Exception {
+        ControllerDecisions decisions =
+                new ControllerDecisions(ControllerSettings.DEFAULTS, ConfigValidator.ACCEPT_ALL, new Random(3));
+        MetadataImage image = cluster(1);
+        image = applied(
+                image,
+                accepted(decisions.createTopic(image, new NewTopic("t", 2, 1))).batch());
+        image = applied(
+                image,
+                accepted(decisions.registerBroker(
+                                image, 1, new Uuid(4, 4), Fixtures.endpoints(1), java.util.Optional.empty(), true))
+                        .batch());
+        assertEquals(List.of(), image.partition("t", 0).orElseThrow().isr());
+
+        MetadataImage restored = MetadataSnapshots.restore(
+                MetadataSnapshots.parse(MetadataSnapshots.encode(image, 2, 5).toByteArray()));
+
+        assertEquals(image, restored);
+    }
+
+    @Test
     void aSnapshotWhoseImageBreaksAnInvariantIsRefused() {
         MetadataSnapshot good = MetadataSnapshots.encode(sample(), 1, 10);
         TopicData topic = good.getImage().getTopics(0);

@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * image wherever a {@code show} asks for it) with {@code scenarios/NAME.golden}. After an intended
  * change, rewrite the golden files with {@code -Dgolden.update=true} and review the diff.
  *
- * <p>Commands: {@code register ID [rack=R] [incarnation=N]}, {@code unfence ID}, {@code fence ID},
+ * <p>Commands: {@code register ID [rack=R] [incarnation=N] [storage=new]}, {@code unfence ID}, {@code fence ID},
  * {@code unregister ID}, {@code create TOPIC PARTITIONS RF [k=v…]}, {@code delete TOPIC}, {@code
  * add-partitions TOPIC COUNT}, {@code config TOPIC k=v|k=}, {@code shrink-isr TOPIC INDEX
  * BROKER…} (as the leader, with the current epochs), {@code stale-isr TOPIC INDEX BROKER…} (with
@@ -39,7 +39,7 @@ class ScenarioTest {
     private final StringBuilder transcript = new StringBuilder();
 
     @ParameterizedTest
-    @ValueSource(strings = {"create-and-describe", "broker-failover", "stale-changes"})
+    @ValueSource(strings = {"create-and-describe", "broker-failover", "stale-changes", "lost-storage"})
     void transcriptMatchesTheGoldenFile(String name) throws IOException {
         for (String line : Files.readAllLines(DIR.resolve(name + ".txt"), StandardCharsets.UTF_8)) {
             if (line.isBlank() || line.startsWith("#")) {
@@ -67,7 +67,8 @@ class ScenarioTest {
                         id,
                         incarnation,
                         List.of(new Endpoint("PLAINTEXT", "127.0.0." + id, 9092)),
-                        Optional.ofNullable(options.get("rack"))));
+                        Optional.ofNullable(options.get("rack")),
+                        "new".equals(options.get("storage"))));
             }
             case "unfence" -> {
                 int id = Integer.parseInt(args.get(0));
@@ -106,7 +107,15 @@ class ScenarioTest {
                 args.subList(2, args.size()).stream().map(Integer::parseInt).toList();
         int partitionEpoch = stale ? p.partitionEpoch() - 1 : p.partitionEpoch();
         return decisions.alterPartition(
-                image, new IsrChange(topic.id(), p.index(), p.leader(), p.leaderEpoch(), partitionEpoch, isr));
+                image,
+                new IsrChange(
+                        topic.id(),
+                        p.index(),
+                        p.leader(),
+                        p.leaderEpoch(),
+                        partitionEpoch,
+                        isr,
+                        Fixtures.incarnations(image, isr)));
     }
 
     private void outcome(Decision<?> decision) {
