@@ -86,6 +86,7 @@ public final class SkiffNode implements AutoCloseable {
             Executors.newSingleThreadExecutor(ThreadRunner.named("isr-change", true));
 
     private volatile boolean serving;
+    private boolean storageIsNew;
     private ControllerClient controller;
     private ControllerDecisions decisions;
     private Server grpc;
@@ -114,17 +115,17 @@ public final class SkiffNode implements AutoCloseable {
 
     private void startAll(Map<String, String> staticProps) throws IOException {
         String clusterId = clusterIdOfDirs();
-        List<Path> dirs = new ArrayList<>(config.logDirs());
-        dirs.add(config.metadataLogDir());
-        for (Path dir : dirs) {
-            MetaProperties.ensure(dir, clusterId, config.nodeId());
-        }
+        prepareDirs(clusterId);
         for (Path dir : config.logDirs()) {
             logManagers.add(LogManager.open(dir, topic -> config.logDefaults(), clock));
         }
         quorum = new MetadataQuorum(QuorumConfig.of(config.nodeId(), voters(), config.metadataLogDir(), clusterId));
         fetchers = new ReplicaFetchers(
-                config.nodeId(), this::replicationEndpoint, ThreadRunner.named("replica-fetcher", true), clock);
+                config.nodeId(),
+                incarnationId.toString(),
+                this::replicationEndpoint,
+                ThreadRunner.named("replica-fetcher", true),
+                clock);
         replicas = new ReplicaManager(
                 config.nodeId(),
                 logManagers,
@@ -201,14 +202,23 @@ public final class SkiffNode implements AutoCloseable {
     }
 
     /** A leader's ISR change, committed through the quorum off the caller's thread. */
-    private CompletableFuture<Boolean> alterIsr(PartitionAssignment seen, List<Integer> newIsr) {
+    private CompletableFuture<Boolean> alterIsr(
+            PartitionAssignment seen, List<Integer> newIsr, Map<Integer, String> joiningIncarnations) {
+        Map<Integer, Uuid> joining = new java.util.HashMap<>();
+        try {
+            joiningIncarnations.forEach((id, incarnation) -> joining.put(id, Uuid.parse(incarnation)));
+        } catch (IllegalArgumentException e) {
+            LOG.warn("not adding a follower to the ISR of {}: {}", seen.topicPartition(), e.getMessage());
+            return CompletableFuture.completedFuture(false);
+        }
         IsrChange change = new IsrChange(
                 Uuid.parse(seen.topicId()),
                 seen.topicPartition().partition(),
                 config.nodeId(),
                 seen.leaderEpoch(),
                 seen.partitionEpoch(),
-                newIsr);
+                newIsr,
+                joining);
         return CompletableFuture.supplyAsync(
                 () -> {
                     Decision<PartitionState> d = controller.run(
@@ -224,6 +234,23 @@ public final class SkiffNode implements AutoCloseable {
                     return d.isAccepted();
                 },
                 isrExecutor);
+    }
+
+    /** Writes meta.properties where missing, noting first whether the log directories were new. */
+    private void prepareDirs(String clusterId) throws IOException {
+        List<Path> dirs = new ArrayList<>(config.logDirs());
+        dirs.add(config.metadataLogDir());
+        // Log directories without meta.properties hold no data of this broker: if the cluster knew
+        // this broker before, its disk was lost or replaced, and it must not lead on the strength
+        // of its old ISR memberships.
+        boolean storageIsNew = true;
+        for (Path dir : config.logDirs()) {
+            storageIsNew &= MetaProperties.readIfPresent(dir).isEmpty();
+        }
+        this.storageIsNew = storageIsNew;
+        for (Path dir : dirs) {
+            MetaProperties.ensure(dir, clusterId, config.nodeId());
+        }
     }
 
     private String clusterIdOfDirs() throws IOException {
@@ -270,7 +297,8 @@ public final class SkiffNode implements AutoCloseable {
         List<dev.skiff.metadata.Endpoint> endpoints = List.of(
                 new dev.skiff.metadata.Endpoint(ServerConfig.CLIENT_LISTENER, advertised.host(), advertised.port()));
         commit(
-                image -> decisions.registerBroker(image, config.nodeId(), incarnationId, endpoints, Optional.empty()),
+                image -> decisions.registerBroker(
+                        image, config.nodeId(), incarnationId, endpoints, Optional.empty(), storageIsNew),
                 "register this broker");
     }
 

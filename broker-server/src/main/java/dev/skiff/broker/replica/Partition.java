@@ -60,11 +60,17 @@ public final class Partition {
 
     /** What the leader knows of one follower (Kafka's replica state). */
     private static final class FollowerState {
+        /** The broker registration the offsets below were fetched by; null before the first fetch. */
+        String incarnation;
+
         long logEndOffset = UNKNOWN_OFFSET;
         long lastCaughtUpMs;
         long lastFetchMs;
         long leaderEndAtLastFetch = UNKNOWN_OFFSET;
     }
+
+    /** An ISR to ask the controller for, with the incarnation of each broker it adds. */
+    record IsrProposal(List<Integer> isr, Map<Integer, String> joining) {}
 
     /** The outcome of a leader's append: where it landed and the leadership it landed under. */
     public record LeaderAppend(AppendInfo info, int leaderEpoch) {}
@@ -272,13 +278,21 @@ public final class Partition {
      * As leader, records a follower's fetch at {@code fetchOffset} (its log end offset) and moves
      * the high watermark. Answers the ISR to propose if the follower has caught up and may join it.
      */
-    Optional<List<Integer>> followerFetched(int replicaId, long fetchOffset) {
-        Optional<List<Integer>> expand = Optional.empty();
+    Optional<IsrProposal> followerFetched(int replicaId, String incarnation, long fetchOffset) {
+        Optional<IsrProposal> expand = Optional.empty();
         synchronized (this) {
             FollowerState f = followers.get(replicaId);
             if (f == null) {
                 return Optional.empty();
             }
+            if (f.incarnation != null && !f.incarnation.equals(incarnation)) {
+                // The follower restarted: what its previous life fetched says nothing about its log now.
+                FollowerState fresh = new FollowerState();
+                fresh.lastCaughtUpMs = f.lastCaughtUpMs;
+                followers.put(replicaId, fresh);
+                f = fresh;
+            }
+            f.incarnation = incarnation;
             long now = clock.millis();
             long leaderEnd = log.logEndOffset();
             if (fetchOffset >= leaderEnd) {
@@ -298,7 +312,7 @@ public final class Partition {
                 List<Integer> proposed = new ArrayList<>(a.isr());
                 proposed.add(replicaId);
                 pendingIsr = List.copyOf(proposed);
-                expand = Optional.of(pendingIsr);
+                expand = Optional.of(new IsrProposal(pendingIsr, Map.of(replicaId, incarnation)));
             }
         }
         maybeAdvanceHighWatermark();

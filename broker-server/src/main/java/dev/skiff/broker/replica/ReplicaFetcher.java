@@ -50,6 +50,7 @@ final class ReplicaFetcher implements Runnable {
     private static final long PARTITION_BACKOFF_MS = 200;
 
     private final int nodeId;
+    private final String incarnationId;
     private final int leaderId;
     private final IntFunction<Optional<InetSocketAddress>> endpoints;
     private final Clock clock;
@@ -68,11 +69,13 @@ final class ReplicaFetcher implements Runnable {
 
     ReplicaFetcher(
             int nodeId,
+            String incarnationId,
             int leaderId,
             IntFunction<Optional<InetSocketAddress>> endpoints,
             Clock clock,
             BooleanSupplier paused) {
         this.nodeId = nodeId;
+        this.incarnationId = incarnationId;
         this.paused = paused;
         this.leaderId = leaderId;
         this.endpoints = endpoints;
@@ -135,6 +138,7 @@ final class ReplicaFetcher implements Runnable {
         long now = clock.millis();
         ReplicaFetchRequest.Builder r = ReplicaFetchRequest.newBuilder()
                 .setReplicaId(nodeId)
+                .setReplicaIncarnationId(incarnationId)
                 .setMaxWaitMs(MAX_WAIT_MS)
                 .setMaxBytes(MAX_BYTES);
         if (paused.getAsBoolean()) {

@@ -18,6 +18,7 @@ import java.util.function.IntFunction;
  */
 public final class ReplicaFetchers implements AutoCloseable {
     private final int nodeId;
+    private final String incarnationId;
     private final IntFunction<Optional<InetSocketAddress>> endpoints;
     private final ThreadFactory threads;
     private final Clock clock;
@@ -30,8 +31,13 @@ public final class ReplicaFetchers implements AutoCloseable {
      * @param endpoints where a broker serves replication (its client listener), from the image
      */
     public ReplicaFetchers(
-            int nodeId, IntFunction<Optional<InetSocketAddress>> endpoints, ThreadFactory threads, Clock clock) {
+            int nodeId,
+            String incarnationId,
+            IntFunction<Optional<InetSocketAddress>> endpoints,
+            ThreadFactory threads,
+            Clock clock) {
         this.nodeId = nodeId;
+        this.incarnationId = incarnationId;
         this.endpoints = endpoints;
         this.threads = threads;
         this.clock = clock;
@@ -45,7 +51,7 @@ public final class ReplicaFetchers implements AutoCloseable {
         TopicPartition tp = p.assignment().topicPartition();
         unfollow(tp);
         ReplicaFetcher fetcher = byLeader.computeIfAbsent(leader, id -> {
-            ReplicaFetcher f = new ReplicaFetcher(nodeId, id, endpoints, clock, () -> paused);
+            ReplicaFetcher f = new ReplicaFetcher(nodeId, incarnationId, id, endpoints, clock, () -> paused);
             threads.newThread(f).start();
             return f;
         });

@@ -361,6 +361,7 @@ public final class ReplicaManager {
      */
     public ReplicaFetchOutcome replicaFetch(
             int replicaId,
+            String incarnation,
             TopicPartition tp,
             int currentLeaderEpoch,
             long fetchOffset,
@@ -411,7 +412,8 @@ public final class ReplicaManager {
                     -1,
                     ByteBuffer.allocate(0));
         }
-        p.followerFetched(replicaId, fetchOffset).ifPresent(isr -> proposeIsr(p, a, isr, "expand"));
+        p.followerFetched(replicaId, incarnation, fetchOffset)
+                .ifPresent(proposal -> proposeIsr(p, a, proposal.isr(), proposal.joining(), "expand"));
         try {
             LogReadInfo read = log.read(fetchOffset, maxBytes, log.logEndOffset(), true);
             ByteBuffer bytes = read.slice().isPresent() ? read.slice().get().readAll() : ByteBuffer.allocate(0);
@@ -431,13 +433,14 @@ public final class ReplicaManager {
     public void shrinkLaggingIsrs(long lagMaxMs) {
         for (Partition p : partitions.values()) {
             PartitionAssignment seen = p.assignment();
-            p.isrWithoutLaggards(lagMaxMs).ifPresent(isr -> proposeIsr(p, seen, isr, "shrink"));
+            p.isrWithoutLaggards(lagMaxMs).ifPresent(isr -> proposeIsr(p, seen, isr, Map.of(), "shrink"));
         }
     }
 
-    private void proposeIsr(Partition p, PartitionAssignment seen, List<Integer> isr, String why) {
+    private void proposeIsr(
+            Partition p, PartitionAssignment seen, List<Integer> isr, Map<Integer, String> joining, String why) {
         LOG.info("{}: asking the controller to {} the ISR {} to {}", seen.topicPartition(), why, seen.isr(), isr);
-        isrChannel.alterIsr(seen, isr).whenComplete((committed, error) -> {
+        isrChannel.alterIsr(seen, isr, joining).whenComplete((committed, error) -> {
             if (error != null || !Boolean.TRUE.equals(committed)) {
                 p.clearPendingIsr(isr);
             }

@@ -124,6 +124,7 @@ public final class ReplicationService extends ReplicationGrpc.ReplicationImplBas
                 int max = Math.max(0, Math.min(budget, p.getPartitionMaxBytes()));
                 ReplicaManager.ReplicaFetchOutcome o = replicas.replicaFetch(
                         request.getReplicaId(),
+                        request.getReplicaIncarnationId(),
                         tp,
                         p.getCurrentLeaderEpoch(),
                         p.getFetchOffset(),

@@ -152,6 +152,48 @@ class ReplicationIntegrationTest {
                         "the truncated node rejoins the ISR"));
     }
 
+    @Test
+    void aBrokerBackWithAnEmptyDiskNeverLeadsOnItsOldIsrMembership() throws Exception {
+        cluster = TestCluster.start(3, tmp, Map.of());
+        assertEquals(ErrorCode.NONE, cluster.create("solo", 1, 1, Map.of()).getError());
+        assertEquals(ErrorCode.NONE, cluster.create("wide", 1, 3, Map.of()).getError());
+        int soloLeader = awaitLeader("solo", -1).getLeader();
+        assertEquals(
+                ErrorCode.NONE,
+                cluster.produce(soloLeader, "solo", 0, 1, "only-copy").getError());
+        int wideLeader = awaitLeader("wide", -1).getLeader();
+        List<String> wide = List.of("w-0", "w-1", "w-2");
+        assertEquals(
+                ErrorCode.NONE,
+                cluster.produce(wideLeader, "wide", 0, -1, wide.toArray(String[]::new))
+                        .getError());
+
+        // The only replica of "solo" loses its disk: back, it must not lead "solo" (its data is
+        // gone); with unclean election off the partition stays offline.
+        cluster.stop(soloLeader);
+        deleteRecursively(cluster.dataDir(soloLeader));
+        cluster.restart(soloLeader);
+        await().atMost(WAIT).untilAsserted(() -> {
+            PartitionMetadata p = cluster.partition("solo", 0);
+            assertEquals(-1, p.getLeader());
+            assertEquals(List.of(), p.getIsrList());
+        });
+        // On "wide" it was one of three: it catches up from the leader and rejoins the ISR.
+        await().atMost(WAIT)
+                .untilAsserted(
+                        () -> assertEquals(3, cluster.partition("wide", 0).getIsrCount()));
+        int returned = soloLeader;
+        await().atMost(WAIT).untilAsserted(() -> assertEquals(wide, cluster.localValues(returned, "wide", 0)));
+    }
+
+    private static void deleteRecursively(Path dir) throws java.io.IOException {
+        try (var paths = java.nio.file.Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(p);
+            }
+        }
+    }
+
     /** Waits until the partition has a leader other than {@code not} and returns it. */
     private PartitionMetadata awaitLeader(String topic, int not) {
         return await().atMost(WAIT)

@@ -71,6 +71,8 @@ final class TestCluster implements AutoCloseable {
                     "listeners",
                     "PLAINTEXT://" + host + ":" + c.clientPorts[i] + ",CONTROLLER://" + host + ":" + controllerPort);
             p.put("log.dirs", dir.resolve("node" + (i + 1)).toString());
+            // Apart from the data, so a test can lose a broker's disk and keep its quorum state.
+            p.put("metadata.log.dir", dir.resolve("meta" + (i + 1)).toString());
             p.put("broker.heartbeat.interval.ms", "300");
             p.put("broker.session.timeout.ms", "2000");
             p.putAll(extra);
@@ -129,6 +131,11 @@ final class TestCluster implements AutoCloseable {
             c.shutdownNow();
         }
         running.remove(nodeId).close();
+    }
+
+    /** The node's partition data directory (log.dirs). */
+    Path dataDir(int nodeId) {
+        return Path.of(props(nodeId).get("log.dirs"));
     }
 
     void restart(int nodeId) {
