@@ -22,7 +22,11 @@ import java.util.UUID;
  *     minimum and the maximum starts an election
  * @param electionTimeoutMax see {@code electionTimeoutMin}
  * @param requestTimeout how long one attempt to reach the leader may take
- * @param submitAttemptsMax attempts per submitted batch (the leader may change between them)
+ * @param submitAttemptsMax attempts per submitted batch (the leader may change between them), a
+ *     third of the minimum election timeout apart: a batch submitted while the leader is lost is
+ *     retried for about {@code submitAttemptsMax * electionTimeoutMin / 3} (plus the attempts'
+ *     own time), and reaches the new leader within about a third of an election timeout
+ *     after it is ready
  * @param logSegmentBytes {@code metadata.log.segment.bytes}: the Raft log rolls to a new segment
  *     file past this size; only whole segments behind a snapshot are deleted
  */
@@ -39,6 +43,18 @@ public record QuorumConfig(
         long logSegmentBytes) {
     public static final long DEFAULT_SNAPSHOT_THRESHOLD_ENTRIES = 10_000;
     public static final long DEFAULT_LOG_SEGMENT_BYTES = 8L * 1024 * 1024;
+    /**
+     * A follower that hears no leader for 300-600 ms starts a (pre-)election: with heartbeats every
+     * 150 ms that tolerates a pause of about two heartbeats on a loaded two-core machine, and a
+     * killed leader is replaced, and the new one has committed, within about a second.
+     */
+    public static final Duration DEFAULT_ELECTION_TIMEOUT_MIN = Duration.ofMillis(300);
+    /** See {@link #DEFAULT_ELECTION_TIMEOUT_MIN}. */
+    public static final Duration DEFAULT_ELECTION_TIMEOUT_MAX = Duration.ofMillis(600);
+
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(3);
+    /** With 300 ms election timeouts: retried for 3 s, every 100 ms. */
+    public static final int DEFAULT_SUBMIT_ATTEMPTS_MAX = 30;
     /** Ratis needs room for at least one entry per segment: the largest batch. */
     public static final long LOG_SEGMENT_BYTES_MIN = 1024;
 
@@ -74,7 +90,7 @@ public record QuorumConfig(
 
     /**
      * A config with defaults tuned for quick local elections: elections after 300-600 ms without a
-     * leader (a single voter leads well within a second of starting), 3 s per request, 10 attempts,
+     * leader (a single voter leads well within a second of starting), 3 s per request, 30 attempts,
      * a snapshot every {@value #DEFAULT_SNAPSHOT_THRESHOLD_ENTRIES} entries, 8 MiB log segments.
      */
     public static QuorumConfig of(int nodeId, List<QuorumVoter> voters, Path storageDir, String clusterId) {
@@ -84,10 +100,10 @@ public record QuorumConfig(
                 storageDir,
                 clusterId,
                 DEFAULT_SNAPSHOT_THRESHOLD_ENTRIES,
-                Duration.ofMillis(300),
-                Duration.ofMillis(600),
-                Duration.ofSeconds(3),
-                10,
+                DEFAULT_ELECTION_TIMEOUT_MIN,
+                DEFAULT_ELECTION_TIMEOUT_MAX,
+                DEFAULT_REQUEST_TIMEOUT,
+                DEFAULT_SUBMIT_ATTEMPTS_MAX,
                 DEFAULT_LOG_SEGMENT_BYTES);
     }
 

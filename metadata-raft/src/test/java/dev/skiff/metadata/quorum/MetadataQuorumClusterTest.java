@@ -25,6 +25,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -83,7 +84,7 @@ class MetadataQuorumClusterTest {
                     running.stream().filter(MetadataQuorum::isLeader).toList();
             return leaders.size() == 1
                     && running.stream().allMatch(q -> q.leaderId()
-                            .equals(java.util.OptionalInt.of(leaders.get(0).nodeId())));
+                            .equals(OptionalInt.of(leaders.get(0).nodeId())));
         });
         return running.stream().filter(MetadataQuorum::isLeader).findFirst().orElseThrow();
     }
@@ -121,8 +122,7 @@ class MetadataQuorumClusterTest {
         await().atMost(WAIT)
                 .until(() -> leader.status().commitIndexByNode().size() == 3
                         && leader.status().lagByNode().values().stream().allMatch(lag -> lag == 0));
-        assertEquals(
-                java.util.OptionalInt.of(leader.nodeId()), follower.status().leaderId());
+        assertEquals(OptionalInt.of(leader.nodeId()), follower.status().leaderId());
     }
 
     @Test
@@ -166,6 +166,32 @@ class MetadataQuorumClusterTest {
         all.add(restarted);
         awaitConverged(all, second.image());
         assertEquals(2, restarted.image().topics().size());
+    }
+
+    @Test
+    void aRestartedVoterRejoinsWithoutDeposingTheLeader() throws Exception {
+        List<MetadataQuorum> cluster = startCluster();
+        MetadataQuorum leader = awaitOneLeader(cluster);
+        bootstrap(leader, 3);
+        MetadataQuorum away =
+                cluster.stream().filter(q -> q != leader).findFirst().orElseThrow();
+        away.close();
+        for (int i = 0; i < 5; i++) {
+            createTopic(leader, leader.image(), new NewTopic("t" + i, 1, 2), i);
+        }
+        long termBefore = leader.currentTerm();
+
+        long startedNs = System.nanoTime();
+        MetadataQuorum back = startNode(away.nodeId());
+        await().atMost(WAIT)
+                .until(() -> back.leaderId().equals(OptionalInt.of(leader.nodeId()))
+                        && back.image().equals(leader.image()));
+        long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNs);
+
+        // Pre-vote: its elections while it heard no leader yet were refused without a new term.
+        assertEquals(termBefore, leader.currentTerm());
+        assertTrue(leader.isLeader());
+        assertTrue(tookMs < 5_000, () -> "the restarted voter took " + tookMs + " ms to follow the leader");
     }
 
     @Test
