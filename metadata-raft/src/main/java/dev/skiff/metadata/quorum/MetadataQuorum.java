@@ -7,7 +7,10 @@ import dev.skiff.proto.v1.ErrorCode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.SortedMap;
@@ -221,6 +224,68 @@ public final class MetadataQuorum implements AutoCloseable {
                     "node " + config.nodeId() + " could not take a metadata snapshot", reply.getException());
         }
         return reply.getLogIndex();
+    }
+
+    /**
+     * Hands the active controller role to another voter, for a controlled shutdown of this one: the
+     * leader brings the most caught-up voter's log up to date and asks it to start an election at
+     * once, so the quorum has a new leader within a round trip or two instead of an election
+     * timeout after this node is gone. Blocks until the new leader is known, at most about the
+     * request timeout per voter tried.
+     *
+     * @return the new leader's node id, or empty if this node was not the leader (nothing to hand)
+     * @throws IOException if no other voter took over (this node may still lead)
+     */
+    public OptionalInt transferLeadership() throws IOException {
+        RaftServer currentServer = server;
+        RaftClient currentClient = client;
+        if (currentServer == null || currentClient == null || !isLeader()) {
+            return OptionalInt.empty();
+        }
+        IOException failure = null;
+        for (RaftPeerId target : transferTargets(currentServer.getDivision(group.getGroupId()))) {
+            try {
+                RaftClientReply reply = currentClient.admin().transferLeadership(target, selfId, transferTimeoutMs());
+                if (reply.isSuccess()) {
+                    LOG.info("node {} handed the metadata quorum's leadership to node {}", config.nodeId(), target);
+                    return OptionalInt.of(nodeIdOf(target));
+                }
+                failure = reply.getException() != null
+                        ? reply.getException()
+                        : new IOException("node " + target + " did not take over");
+            } catch (IOException e) {
+                failure = e;
+            }
+            LOG.warn(
+                    "node {} could not hand the leadership to node {}: {}",
+                    config.nodeId(),
+                    target,
+                    failure.toString());
+        }
+        throw new IOException(
+                "node " + config.nodeId() + " could not hand the metadata quorum's leadership to another voter",
+                failure);
+    }
+
+    /** The other voters, the most caught-up first (by the commit index the leader last heard). */
+    private List<RaftPeerId> transferTargets(RaftServer.Division division) {
+        Map<RaftPeerId, Long> commitIndexes = new HashMap<>();
+        for (CommitInfoProto info : division.getCommitInfos()) {
+            commitIndexes.put(RaftPeerId.valueOf(info.getServer().getId()), info.getCommitIndex());
+        }
+        return group.getPeers().stream()
+                .map(RaftPeer::getId)
+                .filter(id -> !id.equals(selfId))
+                .sorted(Comparator.comparing((RaftPeerId id) -> commitIndexes.getOrDefault(id, -1L))
+                        .reversed())
+                .toList();
+    }
+
+    /** Long enough for the transferee to catch up and win one election, short of the RPC's own timeout. */
+    private long transferTimeoutMs() {
+        return Math.min(
+                config.requestTimeout().toMillis() * 2 / 3,
+                config.electionTimeoutMax().toMillis() * 4);
     }
 
     /** Stops the client, then the server (reverse order of start). Waiters on the image fail. */
