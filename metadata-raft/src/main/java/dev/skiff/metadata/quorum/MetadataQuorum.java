@@ -7,6 +7,7 @@ import dev.skiff.proto.v1.ErrorCode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -24,6 +25,7 @@ import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -48,9 +50,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * This node's member of the controller quorum (DESIGN §4): a Ratis server voting in the metadata
- * group, a Ratis client that submits batches to whichever voter leads, and the metadata image the
- * node applies from the log. The Ratis leader is the active controller.
+ * This node's member of the controller quorum (DESIGN §4): a Ratis server in the metadata group, a
+ * Ratis client that submits batches to whichever voter leads, and the metadata image the node
+ * applies from the log. The Ratis leader is the active controller. A controller's server votes; a
+ * broker-only node's server is a Ratis listener (see {@link QuorumConfig#listener}): the leader
+ * sends it every entry, it applies them like a voter, but it never votes, never counts towards a
+ * commit and never starts an election.
  *
  * <p>Lifecycle: the constructor only builds values; {@link #start} opens the storage, recovers
  * (latest snapshot, then the log after it) and starts Ratis' threads; {@link #close} stops the
@@ -62,7 +67,11 @@ public final class MetadataQuorum implements AutoCloseable {
     private static final long PREALLOCATED_BYTES_MAX = 1024 * 1024;
 
     private final QuorumConfig config;
+    /** The voters only: what the client sends to and a listener registers with. */
+    private final RaftGroup voterGroup;
+    /** What the server starts with: the voters, and a listener itself in the role LISTENER. */
     private final RaftGroup group;
+
     private final RaftPeerId selfId;
     private final MetadataStateMachine stateMachine = new MetadataStateMachine();
     private volatile RaftServer server;
@@ -77,15 +86,30 @@ public final class MetadataQuorum implements AutoCloseable {
                         .setAddress(v.address())
                         .build())
                 .toList();
-        this.group = RaftGroup.valueOf(RaftGroupId.valueOf(config.groupUuid()), peers);
+        RaftGroupId groupId = RaftGroupId.valueOf(config.groupUuid());
+        this.voterGroup = RaftGroup.valueOf(groupId, peers);
         this.selfId = peerId(config.nodeId());
+        if (config.isListener()) {
+            // Starting in the role LISTENER (a peer of the initial configuration with that startup
+            // role) keeps the server from ever timing out into an election, even before the
+            // leader's configuration that lists it has reached its log.
+            List<RaftPeer> withSelf = new ArrayList<>(peers);
+            withSelf.add(listenerPeer());
+            this.group = RaftGroup.valueOf(groupId, withSelf);
+        } else {
+            this.group = voterGroup;
+        }
     }
 
     /**
-     * Starts the Raft server on this node's voter address and storage, recovering what is stored
-     * there, and the client. Returns once the server runs; the first leader is elected shortly
-     * after (see {@link #isLeader}, {@link #leaderId}). Add listeners before, to see the image
-     * loaded from a snapshot.
+     * Starts the Raft server on this node's address and storage, recovering what is stored there,
+     * and the client. Returns once the server runs; the first leader is elected shortly after (see
+     * {@link #isLeader}, {@link #leaderId}). A listener also makes sure the leader's configuration
+     * lists it at its current address, so it returns once a leader has accepted it (at most
+     * {@code submitAttemptsMax} attempts), and from then on receives the log. Add listeners
+     * before, to see the image loaded from a snapshot.
+     *
+     * @throws IOException if the storage cannot be opened, or a listener found no leader to accept it
      */
     public synchronized void start() throws IOException {
         if (closed || server != null) {
@@ -104,16 +128,31 @@ public final class MetadataQuorum implements AutoCloseable {
         server = newServer;
         client = RaftClient.newBuilder()
                 .setProperties(properties)
-                .setRaftGroup(group)
+                .setRaftGroup(voterGroup)
                 .setClientId(ClientId.randomId())
                 .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
                         config.submitAttemptsMax(),
                         millis(config.electionTimeoutMin().dividedBy(3))))
                 .build();
+        if (config.isListener()) {
+            RaftServer.Division division = newServer.getDivision(group.getGroupId());
+            new ListenerRegistration(voterGroup, listenerPeer(), properties, config.submitAttemptsMax())
+                    .register(client, division.getRaftConf());
+            if (!division.getInfo().isListener()) {
+                // Its log holds a configuration without it: it stopped while the leader was first
+                // catching it up. Ratis then runs it as a follower outside the configuration,
+                // which stops its server if it ever times out into an election.
+                LOG.warn(
+                        "node {} restarted from a log that predates its registration as a listener; restart it"
+                                + " once it has caught up, so that it follows the quorum as a listener again",
+                        config.nodeId());
+            }
+        }
         LOG.info(
-                "node {} joined the metadata quorum {} (voters {}, storage {})",
+                "node {} joined the metadata quorum {} as a {} (voters {}, storage {})",
                 config.nodeId(),
                 group.getGroupId(),
+                config.isListener() ? "listener" : "voter",
                 config.voters(),
                 config.storageDir());
     }
@@ -163,6 +202,11 @@ public final class MetadataQuorum implements AutoCloseable {
         stateMachine.addLeaderListener(listener);
     }
 
+    /** Whether this node follows the log without voting (a broker-only node). */
+    public boolean isListener() {
+        return config.isListener();
+    }
+
     /**
      * Whether this node is the active controller: the Raft leader, and ready (it has committed an
      * entry of its term, so its image holds everything committed before it).
@@ -182,7 +226,10 @@ public final class MetadataQuorum implements AutoCloseable {
         return divisionInfo().map(DivisionInfo::getCurrentTerm).orElse(0L);
     }
 
-    /** Leader, term, applied index and each voter's commit index, as this node knows them. */
+    /**
+     * Leader, term, applied index and each voter's commit index, as this node knows them (listeners
+     * are left out: they do not count towards a commit).
+     */
     public QuorumStatus status() {
         SortedMap<Integer, Long> commitIndexes = new TreeMap<>();
         RaftServer current = server;
@@ -190,8 +237,10 @@ public final class MetadataQuorum implements AutoCloseable {
             try {
                 for (CommitInfoProto info :
                         current.getDivision(group.getGroupId()).getCommitInfos()) {
-                    commitIndexes.put(
-                            nodeIdOf(RaftPeerId.valueOf(info.getServer().getId())), info.getCommitIndex());
+                    int node = nodeIdOf(RaftPeerId.valueOf(info.getServer().getId()));
+                    if (config.voters().stream().anyMatch(v -> v.nodeId() == node)) {
+                        commitIndexes.put(node, info.getCommitIndex());
+                    }
                 }
             } catch (IOException e) {
                 LOG.debug("node {} has no division of {}: {}", config.nodeId(), group.getGroupId(), e.toString());
@@ -273,7 +322,7 @@ public final class MetadataQuorum implements AutoCloseable {
         for (CommitInfoProto info : division.getCommitInfos()) {
             commitIndexes.put(RaftPeerId.valueOf(info.getServer().getId()), info.getCommitIndex());
         }
-        return group.getPeers().stream()
+        return voterGroup.getPeers().stream()
                 .map(RaftPeer::getId)
                 .filter(id -> !id.equals(selfId))
                 .sorted(Comparator.comparing((RaftPeerId id) -> commitIndexes.getOrDefault(id, -1L))
@@ -322,6 +371,16 @@ public final class MetadataQuorum implements AutoCloseable {
         if (failure != null) {
             throw failure;
         }
+    }
+
+    /** This listener as a peer of the group. */
+    private RaftPeer listenerPeer() {
+        String host = config.raftHost();
+        return RaftPeer.newBuilder()
+                .setId(selfId)
+                .setAddress((host.contains(":") ? "[" + host + "]" : host) + ":" + config.raftPort())
+                .setStartupRole(RaftPeerRole.LISTENER)
+                .build();
     }
 
     static RaftPeerId peerId(int nodeId) {
@@ -409,8 +468,8 @@ public final class MetadataQuorum implements AutoCloseable {
         RaftConfigKeys.Rpc.setType(properties, SupportedRpcType.GRPC);
         RaftServerConfigKeys.setStorageDir(
                 properties, List.of(config.storageDir().toFile()));
-        GrpcConfigKeys.Server.setHost(properties, config.self().host());
-        GrpcConfigKeys.Server.setPort(properties, config.self().port());
+        GrpcConfigKeys.Server.setHost(properties, config.raftHost());
+        GrpcConfigKeys.Server.setPort(properties, config.raftPort());
         RaftServerConfigKeys.Rpc.setTimeoutMin(properties, millis(config.electionTimeoutMin()));
         RaftServerConfigKeys.Rpc.setTimeoutMax(properties, millis(config.electionTimeoutMax()));
         // The first election after a start need not wait a whole timeout: nobody can have led yet

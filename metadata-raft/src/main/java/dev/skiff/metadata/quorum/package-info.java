@@ -1,7 +1,8 @@
 /**
  * The controller quorum on Apache Ratis (DESIGN §4): {@link dev.skiff.metadata.quorum.MetadataQuorum}
- * runs this node's voter, submits batches to the leader (the active controller) and keeps the
- * node's metadata image, applied by {@code MetadataStateMachine} through the pure {@link
+ * runs this node's voter (a controller) or listener (a broker-only node, which follows the log
+ * without voting, like a KRaft observer), submits batches to the leader (the active controller)
+ * and keeps the node's metadata image, applied by {@code MetadataStateMachine} through the pure {@link
  * dev.skiff.metadata.MetadataImage#apply}. Only this package touches Ratis; its threads are Ratis'
  * own, started by {@code MetadataQuorum.start()} and stopped by {@code close()}.
  *

@@ -54,6 +54,16 @@ final class QuorumTestSupport {
         return QuorumConfig.of(nodeId, voters, dir.resolve("node-" + nodeId), "test-cluster");
     }
 
+    /** Broker-only node {@code nodeId} on 127.0.0.{nodeId}, at {@code port} (0: any free port). */
+    static QuorumConfig listenerConfig(int nodeId, List<QuorumVoter> voters, Path dir, int port) {
+        return QuorumConfig.listener(
+                nodeId,
+                voters,
+                new InetSocketAddress("127.0.0." + nodeId, port),
+                dir.resolve("node-" + nodeId),
+                "test-cluster");
+    }
+
     /** Waits until exactly one of {@code voters} is the ready leader and all of {@code all} name it. */
     static MetadataQuorum awaitOneLeader(List<MetadataQuorum> voters, List<MetadataQuorum> all) {
         await().atMost(WAIT).until(() -> {
