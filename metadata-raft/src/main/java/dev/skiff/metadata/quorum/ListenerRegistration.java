@@ -125,7 +125,16 @@ final class ListenerRegistration {
                 } catch (IOException e) {
                     failure = e;
                 } catch (StatusRuntimeException e) {
-                    // Ratis passes gRPC's unchecked failure of a group-info call on unwrapped.
+                    // Ratis passes gRPC's unchecked failure of a group-info call on unwrapped; a
+                    // voter that serves no such group says so in the description.
+                    String description = String.valueOf(e.getStatus().getDescription());
+                    if (description.contains(voters.getGroupId() + " not found")) {
+                        throw new IOException(
+                                "voter " + voter + " does not serve the metadata group "
+                                        + voters.getGroupId() + ": it belongs to another cluster (the group follows"
+                                        + " the cluster id in meta.properties)",
+                                e);
+                    }
                     failure = new IOException("voter " + voter + " did not answer: " + e.getStatus(), e);
                 }
             }
@@ -133,6 +142,8 @@ final class ListenerRegistration {
         if (fallback != null) {
             return fallback;
         }
-        throw new IOException("no voter of the metadata quorum " + voters + " answered", failure);
+        throw new IOException(
+                "no voter of the metadata quorum " + voters + " answered" + (failure == null ? "" : ": " + failure),
+                failure);
     }
 }

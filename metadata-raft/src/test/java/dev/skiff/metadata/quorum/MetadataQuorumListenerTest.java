@@ -212,6 +212,21 @@ class MetadataQuorumListenerTest {
     }
 
     @Test
+    void aListenerOfAnotherClusterIsToldSo() throws Exception {
+        List<MetadataQuorum> cluster = startVoters();
+        awaitOneLeader(cluster, cluster);
+        MetadataQuorum stranger = new MetadataQuorum(QuorumConfig.listener(
+                LISTENER,
+                voters,
+                new InetSocketAddress("127.0.0.4", QuorumTestSupport.freePort("127.0.0.4")),
+                dir.resolve("stranger"),
+                "another-cluster"));
+        nodes.add(stranger);
+        IOException e = assertThrows(IOException.class, stranger::start);
+        assertTrue(e.getMessage().contains("belongs to another cluster"), e.getMessage());
+    }
+
+    @Test
     void aNodeCannotBeBothVoterAndListener() throws IOException {
         voters = QuorumTestSupport.voters(3);
         IllegalArgumentException e = assertThrows(
