@@ -50,7 +50,14 @@ class PreferredLeadersTest {
         PartitionState p = image.partition("t", partition).orElseThrow();
         List<Integer> isr = new ArrayList<>(p.isr());
         isr.add(broker);
-        IsrChange change = new IsrChange(T, partition, p.leader(), p.leaderEpoch(), p.partitionEpoch(), isr);
+        IsrChange change = new IsrChange(
+                T,
+                partition,
+                p.leader(),
+                p.leaderEpoch(),
+                p.partitionEpoch(),
+                isr,
+                java.util.Map.of(broker, image.broker(broker).orElseThrow().incarnationId()));
         return applied(image, accepted(decisions.alterPartition(image, change)).batch());
     }
 

@@ -71,7 +71,10 @@ public record ServerConfig(
         return firstNonController(advertisedListeners);
     }
 
-    /** The address this node's Raft server binds, if it is a controller. */
+    /**
+     * The address this node's Raft server binds: a controller votes there; a broker-only node
+     * receives the metadata log there from the active controller, as a non-voting listener.
+     */
     public Endpoint controllerListener() {
         Endpoint e = listeners.get(controllerListenerName);
         if (e == null) {
@@ -106,22 +109,14 @@ public record ServerConfig(
         Set<Role> roles = parseRoles(v.get(ServerKeys.PROCESS_ROLES));
         String controllerName = v.get(ServerKeys.CONTROLLER_LISTENER_NAMES).trim();
         Map<String, Endpoint> listeners = parseListeners(ServerKeys.LISTENERS, v.get(ServerKeys.LISTENERS));
-        if (!roles.contains(Role.CONTROLLER)) {
-            listeners.remove(controllerName);
-        } else if (!listeners.containsKey(controllerName)) {
-            throw new ConfigException(
-                    ServerKeys.LISTENERS,
-                    v.get(ServerKeys.LISTENERS),
-                    "a controller needs a listener named " + controllerName + ", e.g. " + controllerName
-                            + "://127.0.0.1:9093");
-        }
+        checkControllerListener(roles, controllerName, listeners, v.get(ServerKeys.LISTENERS));
         String advertisedRaw = v.get(ServerKeys.ADVERTISED_LISTENERS);
         Map<String, Endpoint> advertised = advertisedRaw.isBlank()
                 ? new LinkedHashMap<>(listeners)
                 : parseListeners(ServerKeys.ADVERTISED_LISTENERS, advertisedRaw);
         advertised.remove(controllerName);
         for (Endpoint e : advertised.values()) {
-            if (e.host().equals("0.0.0.0") || e.host().equals("::")) {
+            if (isWildcard(e.host())) {
                 throw new ConfigException(
                         ServerKeys.ADVERTISED_LISTENERS,
                         advertisedRaw.isBlank() ? e.toString() : advertisedRaw,
@@ -229,15 +224,97 @@ public record ServerConfig(
             throw new ConfigException(
                     ServerKeys.CONTROLLER_QUORUM_VOTERS,
                     raw,
-                    "this node (node.id=" + nodeId + ") is a controller but not listed as a voter");
+                    "this node (node.id=" + nodeId + ") is a controller but not listed as a voter; list it, or"
+                            + " set process.roles=broker to follow the quorum without voting");
         }
         if (!roles.contains(Role.CONTROLLER) && listed) {
             throw new ConfigException(
                     ServerKeys.CONTROLLER_QUORUM_VOTERS,
                     raw,
-                    "node.id=" + nodeId + " is listed as a voter but process.roles has no controller");
+                    "node.id=" + nodeId + " is listed as a voter but process.roles has no controller; a"
+                            + " broker-only node follows the quorum without voting and must not be listed");
         }
+        checkQuorumAddresses(raw, nodeId, voters, listeners.get(controllerName), controllerName);
         return voters;
+    }
+
+    /**
+     * Every node has a listener for the Raft quorum: a controller votes there; a broker-only node
+     * receives the metadata log there from the active controller (a Ratis listener, like a KRaft
+     * observer). It needs a fixed port, as the voters remember where each node is.
+     */
+    private static void checkControllerListener(
+            Set<Role> roles, String controllerName, Map<String, Endpoint> listeners, String raw) {
+        Endpoint own = listeners.get(controllerName);
+        String example = controllerName + "://127.0.0.1:9093";
+        if (own == null && roles.contains(Role.CONTROLLER)) {
+            throw new ConfigException(
+                    ServerKeys.LISTENERS,
+                    raw,
+                    "a controller needs a listener named " + controllerName + ", e.g. " + example);
+        }
+        if (own == null) {
+            throw new ConfigException(
+                    ServerKeys.LISTENERS,
+                    raw,
+                    "a broker-only node follows the metadata log of the controller quorum (without voting) and"
+                            + " needs a listener named " + controllerName + " where the active controller sends it,"
+                            + " e.g. " + controllerName + "://127.0.0.4:9093");
+        }
+        if (own.port() == 0) {
+            throw new ConfigException(
+                    ServerKeys.LISTENERS,
+                    raw,
+                    "the " + controllerName + " listener needs a fixed port, e.g. " + example);
+        }
+        List<Map.Entry<String, Endpoint>> entries = List.copyOf(listeners.entrySet());
+        for (int i = 0; i < entries.size(); i++) {
+            for (int j = i + 1; j < entries.size(); j++) {
+                Endpoint a = entries.get(i).getValue();
+                Endpoint b = entries.get(j).getValue();
+                boolean sameHost = a.host().equals(b.host()) || isWildcard(a.host()) || isWildcard(b.host());
+                if (a.port() != 0 && a.port() == b.port() && sameHost) {
+                    throw new ConfigException(
+                            ServerKeys.LISTENERS,
+                            raw,
+                            "listeners " + entries.get(i).getKey() + " and "
+                                    + entries.get(j).getKey() + " cannot both bind port " + a.port());
+                }
+            }
+        }
+    }
+
+    /**
+     * A controller's voter entry names its own {@code CONTROLLER} listener's port (that is where
+     * its Raft server binds); a broker-only node's listener is not a voter's address.
+     */
+    private static void checkQuorumAddresses(
+            String raw, int nodeId, List<Voter> voters, Endpoint own, String controllerName) {
+        for (Voter voter : voters) {
+            if (voter.endpoint().port() == 0) {
+                throw new ConfigException(
+                        ServerKeys.CONTROLLER_QUORUM_VOTERS, raw, "voter " + voter.nodeId() + " needs a fixed port");
+            }
+            if (voter.nodeId() == nodeId && voter.endpoint().port() != own.port()) {
+                throw new ConfigException(
+                        ServerKeys.CONTROLLER_QUORUM_VOTERS,
+                        raw,
+                        "this node (node.id=" + nodeId + ") is listed at " + voter.endpoint() + " but its "
+                                + controllerName + " listener is " + own + "; make the ports agree");
+            }
+            if (voter.nodeId() != nodeId && voter.endpoint().equals(own)) {
+                throw new ConfigException(
+                        ServerKeys.LISTENERS,
+                        own.toString(),
+                        "the " + controllerName + " listener of node.id=" + nodeId + " is the address of voter "
+                                + voter.nodeId() + " in " + ServerKeys.CONTROLLER_QUORUM_VOTERS + "=" + raw
+                                + "; give this node an address of its own");
+            }
+        }
+    }
+
+    private static boolean isWildcard(String host) {
+        return host.equals("0.0.0.0") || host.equals("::");
     }
 
     private static List<Path> parseDirs(String raw) {

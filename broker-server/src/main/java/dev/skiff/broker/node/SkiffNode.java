@@ -2,6 +2,7 @@ package dev.skiff.broker.node;
 
 import dev.skiff.broker.config.Endpoint;
 import dev.skiff.broker.config.ServerConfig;
+import dev.skiff.broker.config.ServerKeys;
 import dev.skiff.broker.config.Voter;
 import dev.skiff.broker.controller.AdminService;
 import dev.skiff.broker.controller.BrokerSessions;
@@ -45,6 +46,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -114,12 +116,18 @@ public final class SkiffNode implements AutoCloseable {
     }
 
     private void startAll(Map<String, String> staticProps) throws IOException {
-        String clusterId = clusterIdOfDirs();
+        if (!config.isBroker()) {
+            throw new IOException("process.roles=controller (a controller-only node) is not supported yet: use"
+                    + " process.roles=broker,controller, or broker for a node that only stores data");
+        }
+        String clusterId = clusterIdOfDirs(!staticProps
+                .getOrDefault(ServerKeys.CONTROLLER_QUORUM_VOTERS, "")
+                .isBlank());
         prepareDirs(clusterId);
         for (Path dir : config.logDirs()) {
             logManagers.add(LogManager.open(dir, topic -> config.logDefaults(), clock));
         }
-        quorum = new MetadataQuorum(QuorumConfig.of(config.nodeId(), voters(), config.metadataLogDir(), clusterId));
+        quorum = new MetadataQuorum(quorumConfig(clusterId));
         fetchers = new ReplicaFetchers(
                 config.nodeId(),
                 incarnationId.toString(),
@@ -176,6 +184,12 @@ public final class SkiffNode implements AutoCloseable {
         // The registration above is visible in this node's image, so its metadata has caught up to
         // at least that point: it may be unfenced (and lead the partitions waiting for it).
         commit(image -> decisions.unfenceBroker(image, config.nodeId(), incarnationId), "unfence this broker");
+        scheduleDuties();
+        serving = true;
+    }
+
+    /** Retention, interval flushes, ISR shrinking and the preferred-leader rebalance. */
+    private void scheduleDuties() {
         scheduler.scheduleWithFixedDelay(
                 replicas::runRetention,
                 config.logRetentionCheckIntervalMs(),
@@ -190,7 +204,6 @@ public final class SkiffNode implements AutoCloseable {
             long everyS = config.leaderImbalanceCheckIntervalSeconds();
             scheduler.scheduleWithFixedDelay(rebalancer::runOnce, everyS, everyS, TimeUnit.SECONDS);
         }
-        serving = true;
     }
 
     /** Where broker {@code id} serves replication: its client listener, as registered. */
@@ -253,7 +266,24 @@ public final class SkiffNode implements AutoCloseable {
         }
     }
 
-    private String clusterIdOfDirs() throws IOException {
+    /**
+     * A voter joins the Raft group; a broker-only node follows it as a Ratis listener, receiving
+     * the metadata log at its CONTROLLER listener (like a KRaft observer, it never votes).
+     */
+    private QuorumConfig quorumConfig(String clusterId) {
+        if (config.isController()) {
+            return QuorumConfig.of(config.nodeId(), voters(), config.metadataLogDir(), clusterId);
+        }
+        Endpoint listen = config.controllerListener();
+        return QuorumConfig.listener(
+                config.nodeId(),
+                voters(),
+                InetSocketAddress.createUnresolved(listen.host(), listen.port()),
+                config.metadataLogDir(),
+                clusterId);
+    }
+
+    private String clusterIdOfDirs(boolean votersListed) throws IOException {
         List<Path> dirs = new ArrayList<>(config.logDirs());
         dirs.add(config.metadataLogDir());
         String found = null;
@@ -268,11 +298,11 @@ public final class SkiffNode implements AutoCloseable {
         if (found != null) {
             return found;
         }
-        if (config.quorumVoters().size() == 1) {
+        if (!votersListed) {
             return Uuid.random(new SecureRandom()).toString();
         }
-        // Several voters starting fresh must agree on the cluster id (the Raft group id derives from
-        // it) without a format step: derive it from the voter list, which they all share.
+        // Nodes starting fresh must agree on the cluster id (the Raft group id derives from it)
+        // without a format step: derive it from the voter list, which they all share.
         List<String> voters = new ArrayList<>();
         for (Voter v : config.quorumVoters()) {
             voters.add(v.nodeId() + "@" + v.endpoint());
@@ -455,6 +485,21 @@ public final class SkiffNode implements AutoCloseable {
         LOG.info("controlled shutdown: {}", d.isAccepted() ? "leadership moved to other brokers" : d);
     }
 
+    /** The active controller hands its role to the most caught-up voter before it goes. */
+    private void handOverControllerRole() {
+        if (!serving || !quorum.isLeader()) {
+            return;
+        }
+        try {
+            OptionalInt next = quorum.transferLeadership();
+            LOG.info("handed the active controller role to node {}", next.isPresent() ? next.getAsInt() : "none");
+        } catch (IOException e) {
+            LOG.warn(
+                    "could not hand over the active controller role ({}); the voters will elect a new one",
+                    e.getMessage());
+        }
+    }
+
     /** Stops serving, then the schedulers, the logs (clean shutdown) and the quorum. */
     @Override
     public synchronized void close() {
@@ -494,6 +539,7 @@ public final class SkiffNode implements AutoCloseable {
             }
         }
         if (quorum != null) {
+            handOverControllerRole();
             try {
                 quorum.close();
             } catch (IOException e) {

@@ -114,16 +114,103 @@ class ServerConfigTest {
     }
 
     @Test
-    void brokerOnlyNodeDropsTheControllerListener() {
+    void aBrokerOnlyNodeFollowsTheQuorumAtItsControllerListenerWithoutBeingAVoter() {
         ServerConfig c = ServerConfig.parse(
                 Map.of(
                         "node.id", "4",
                         "process.roles", "broker",
-                        "controller.quorum.voters", "1@127.0.0.1:9093",
-                        "listeners", "PLAINTEXT://127.0.0.4:9092"),
+                        "controller.quorum.voters", "1@127.0.0.1:9093,2@127.0.0.2:9093,3@127.0.0.3:9093",
+                        "listeners", "PLAINTEXT://127.0.0.4:9092,CONTROLLER://127.0.0.4:9093"),
                 w -> {});
+        assertTrue(c.isBroker());
         assertFalse(c.isController());
-        assertEquals(new Endpoint("127.0.0.4", 9092), c.advertisedClientListener());
+        assertEquals(3, c.quorumVoters().size());
+        assertTrue(c.quorumVoters().stream().noneMatch(v -> v.nodeId() == 4));
+        assertEquals(new Endpoint("127.0.0.4", 9093), c.controllerListener(), "where it receives the metadata log");
+        assertEquals(new Endpoint("127.0.0.4", 9092), c.clientListener());
+        assertEquals(Map.of("PLAINTEXT", new Endpoint("127.0.0.4", 9092)), c.advertisedListeners());
+    }
+
+    @Test
+    void aControllerOnlyNodeNeedsNoClientListener() {
+        ServerConfig c = ServerConfig.parse(
+                Map.of(
+                        "node.id", "1",
+                        "process.roles", "controller",
+                        "controller.quorum.voters", "1@127.0.0.1:9093",
+                        "listeners", "CONTROLLER://127.0.0.1:9093"),
+                w -> {});
+        assertTrue(c.isController());
+        assertFalse(c.isBroker());
+        assertEquals(new Endpoint("127.0.0.1", 9093), c.controllerListener());
+    }
+
+    @Test
+    void rolesThatContradictTheQuorumAreRefusedSayingWhatToDo() {
+        String voters = "1@127.0.0.1:9093,2@127.0.0.2:9093,3@127.0.0.3:9093";
+        assertBad(
+                Map.of(
+                        "node.id", "2",
+                        "process.roles", "broker",
+                        "controller.quorum.voters", voters,
+                        "listeners", "PLAINTEXT://127.0.0.2:9092,CONTROLLER://127.0.0.2:9093"),
+                "controller.quorum.voters",
+                "listed as a voter but process.roles has no controller");
+        assertBad(
+                Map.of(
+                        "node.id", "4",
+                        "process.roles", "broker,controller",
+                        "controller.quorum.voters", voters,
+                        "listeners", "PLAINTEXT://127.0.0.4:9092,CONTROLLER://127.0.0.4:9093"),
+                "controller.quorum.voters",
+                "process.roles=broker");
+        assertBad(
+                Map.of(
+                        "node.id", "4",
+                        "process.roles", "broker",
+                        "controller.quorum.voters", voters,
+                        "listeners", "PLAINTEXT://127.0.0.4:9092"),
+                "listeners",
+                "a broker-only node follows the metadata log");
+        assertBad(
+                Map.of(
+                        "node.id", "4",
+                        "process.roles", "broker",
+                        "controller.quorum.voters", voters,
+                        "listeners", "PLAINTEXT://127.0.0.4:9092,CONTROLLER://127.0.0.3:9093"),
+                "listeners",
+                "address of voter 3");
+        assertBad(
+                Map.of(
+                        "node.id", "2",
+                        "controller.quorum.voters", voters,
+                        "listeners", "PLAINTEXT://127.0.0.2:9092,CONTROLLER://127.0.0.2:9193"),
+                "controller.quorum.voters",
+                "make the ports agree");
+        assertBad(Map.of("process.roles", ""), "process.roles", "unknown role ''");
+        assertBad(Map.of("process.roles", "broker,,controller"), "process.roles", "use broker, controller or both");
+    }
+
+    @Test
+    void listenersNeedPortsOfTheirOwnAndTheQuorumAFixedOne() {
+        assertBad(
+                Map.of("listeners", "PLAINTEXT://127.0.0.1:9093,CONTROLLER://127.0.0.1:9093"),
+                "listeners",
+                "cannot both bind port 9093");
+        assertBad(
+                Map.of("listeners", "PLAINTEXT://0.0.0.0:9092,CONTROLLER://127.0.0.1:9092"),
+                "listeners",
+                "cannot both bind port 9092");
+        assertBad(
+                Map.of("listeners", "PLAINTEXT://127.0.0.1:9092,CONTROLLER://127.0.0.1:0"), "listeners", "fixed port");
+        assertBad(
+                Map.of(
+                        "listeners", "PLAINTEXT://127.0.0.1:9092,CONTROLLER://127.0.0.1:9093",
+                        "controller.quorum.voters", "1@127.0.0.1:9093,2@127.0.0.2:0"),
+                "controller.quorum.voters",
+                "voter 2 needs a fixed port");
+        // Client listeners may take any free port (tests do).
+        ServerConfig.parse(Map.of("listeners", "PLAINTEXT://127.0.0.1:0,CONTROLLER://127.0.0.1:9093"), w -> {});
     }
 
     private static void assertBad(Map<String, String> props, String key, String hint) {

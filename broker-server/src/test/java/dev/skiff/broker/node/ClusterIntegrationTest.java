@@ -101,4 +101,42 @@ class ClusterIntegrationTest {
             assertEquals(stopped, now.getTopics(0).getPartitions(partitionOf3).getLeader());
         });
     }
+
+    @Test
+    void aBrokerOnlyNodeFollowsTheMetadataLogAndHostsReplicasWithoutVoting() throws Exception {
+        cluster = TestCluster.start(3, 1, tmp, Map.of());
+        int broker = 4;
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            var described = AdminGrpc.newBlockingStub(cluster.channel(broker))
+                    .describeCluster(DescribeClusterRequest.getDefaultInstance());
+            assertEquals(4, described.getBrokersCount());
+            assertEquals(3, described.getVotersCount());
+            assertTrue(described.getVotersList().stream().noneMatch(v -> v.getNodeId() == broker));
+        });
+        assertEquals(ErrorCode.NONE, cluster.create("four", 4, 3, Map.of()).getError());
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> cluster.metadata(broker, "four").getTopics(0).getPartitionsList().stream()
+                        .anyMatch(p -> p.getLeader() == broker));
+        PartitionMetadata led = cluster.metadata(broker, "four").getTopics(0).getPartitionsList().stream()
+                .filter(p -> p.getLeader() == broker)
+                .findFirst()
+                .orElseThrow();
+        assertEquals(
+                ErrorCode.NONE,
+                cluster.produce(broker, "four", led.getIndex(), -1, "via-4").getError(),
+                "the broker-only node leads and replicates");
+
+        // A voter goes; the broker-only node still follows the (2 of 3) quorum's changes.
+        cluster.stop(1);
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () -> assertTrue(cluster.metadata(broker, "four").getTopics(0).getPartitionsList().stream()
+                                .allMatch(p ->
+                                        p.getLeader() != 1 && !p.getIsrList().contains(1))));
+        cluster.stop(broker);
+        cluster.restart(broker);
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () -> assertEquals(3, cluster.metadata(broker, "four").getBrokersCount()));
+    }
 }

@@ -51,21 +51,34 @@ final class TestCluster implements AutoCloseable {
         this.clientPorts = new int[size];
     }
 
-    /** Starts {@code size} nodes together; {@code extra} keys go to every node's properties. */
+    /** Starts {@code size} combined nodes together; {@code extra} keys go to every node's properties. */
     static TestCluster start(int size, Path dir, Map<String, String> extra) throws Exception {
+        return start(size, 0, dir, extra);
+    }
+
+    /**
+     * Starts {@code voters} combined nodes (ids 1..voters) and {@code brokers} broker-only nodes
+     * (the ids after them) together.
+     */
+    static TestCluster start(int voterCount, int brokers, Path dir, Map<String, String> extra) throws Exception {
+        int size = voterCount + brokers;
         TestCluster c = new TestCluster(size);
         StringBuilder voters = new StringBuilder();
         for (int i = 0; i < size; i++) {
             String host = host(i + 1);
             c.clientPorts[i] = freePort(host);
             int controllerPort = freePort(host);
-            voters.append(i == 0 ? "" : ",")
-                    .append(i + 1)
-                    .append('@')
-                    .append(host)
-                    .append(':')
-                    .append(controllerPort);
             Map<String, String> p = new HashMap<>();
+            if (i < voterCount) {
+                voters.append(i == 0 ? "" : ",")
+                        .append(i + 1)
+                        .append('@')
+                        .append(host)
+                        .append(':')
+                        .append(controllerPort);
+            } else {
+                p.put("process.roles", "broker");
+            }
             p.put("node.id", Integer.toString(i + 1));
             p.put(
                     "listeners",

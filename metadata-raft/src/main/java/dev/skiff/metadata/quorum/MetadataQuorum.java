@@ -7,7 +7,11 @@ import dev.skiff.proto.v1.ErrorCode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.SortedMap;
@@ -21,6 +25,7 @@ import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -45,9 +50,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * This node's member of the controller quorum (DESIGN §4): a Ratis server voting in the metadata
- * group, a Ratis client that submits batches to whichever voter leads, and the metadata image the
- * node applies from the log. The Ratis leader is the active controller.
+ * This node's member of the controller quorum (DESIGN §4): a Ratis server in the metadata group, a
+ * Ratis client that submits batches to whichever voter leads, and the metadata image the node
+ * applies from the log. The Ratis leader is the active controller. A controller's server votes; a
+ * broker-only node's server is a Ratis listener (see {@link QuorumConfig#listener}): the leader
+ * sends it every entry, it applies them like a voter, but it never votes, never counts towards a
+ * commit and never starts an election.
  *
  * <p>Lifecycle: the constructor only builds values; {@link #start} opens the storage, recovers
  * (latest snapshot, then the log after it) and starts Ratis' threads; {@link #close} stops the
@@ -59,7 +67,11 @@ public final class MetadataQuorum implements AutoCloseable {
     private static final long PREALLOCATED_BYTES_MAX = 1024 * 1024;
 
     private final QuorumConfig config;
+    /** The voters only: what the client sends to and a listener registers with. */
+    private final RaftGroup voterGroup;
+    /** What the server starts with: the voters, and a listener itself in the role LISTENER. */
     private final RaftGroup group;
+
     private final RaftPeerId selfId;
     private final MetadataStateMachine stateMachine = new MetadataStateMachine();
     private volatile RaftServer server;
@@ -74,15 +86,30 @@ public final class MetadataQuorum implements AutoCloseable {
                         .setAddress(v.address())
                         .build())
                 .toList();
-        this.group = RaftGroup.valueOf(RaftGroupId.valueOf(config.groupUuid()), peers);
+        RaftGroupId groupId = RaftGroupId.valueOf(config.groupUuid());
+        this.voterGroup = RaftGroup.valueOf(groupId, peers);
         this.selfId = peerId(config.nodeId());
+        if (config.isListener()) {
+            // Starting in the role LISTENER (a peer of the initial configuration with that startup
+            // role) keeps the server from ever timing out into an election, even before the
+            // leader's configuration that lists it has reached its log.
+            List<RaftPeer> withSelf = new ArrayList<>(peers);
+            withSelf.add(listenerPeer());
+            this.group = RaftGroup.valueOf(groupId, withSelf);
+        } else {
+            this.group = voterGroup;
+        }
     }
 
     /**
-     * Starts the Raft server on this node's voter address and storage, recovering what is stored
-     * there, and the client. Returns once the server runs; the first leader is elected shortly
-     * after (see {@link #isLeader}, {@link #leaderId}). Add listeners before, to see the image
-     * loaded from a snapshot.
+     * Starts the Raft server on this node's address and storage, recovering what is stored there,
+     * and the client. Returns once the server runs; the first leader is elected shortly after (see
+     * {@link #isLeader}, {@link #leaderId}). A listener also makes sure the leader's configuration
+     * lists it at its current address, so it returns once a leader has accepted it (at most
+     * {@code submitAttemptsMax} attempts), and from then on receives the log. Add listeners
+     * before, to see the image loaded from a snapshot.
+     *
+     * @throws IOException if the storage cannot be opened, or a listener found no leader to accept it
      */
     public synchronized void start() throws IOException {
         if (closed || server != null) {
@@ -101,15 +128,31 @@ public final class MetadataQuorum implements AutoCloseable {
         server = newServer;
         client = RaftClient.newBuilder()
                 .setProperties(properties)
-                .setRaftGroup(group)
+                .setRaftGroup(voterGroup)
                 .setClientId(ClientId.randomId())
                 .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-                        config.submitAttemptsMax(), millis(config.electionTimeoutMin())))
+                        config.submitAttemptsMax(),
+                        millis(config.electionTimeoutMin().dividedBy(3))))
                 .build();
+        if (config.isListener()) {
+            RaftServer.Division division = newServer.getDivision(group.getGroupId());
+            new ListenerRegistration(voterGroup, listenerPeer(), properties, config.submitAttemptsMax())
+                    .register(client, division.getRaftConf());
+            if (!division.getInfo().isListener()) {
+                // Its log holds a configuration without it: it stopped while the leader was first
+                // catching it up. Ratis then runs it as a follower outside the configuration,
+                // which stops its server if it ever times out into an election.
+                LOG.warn(
+                        "node {} restarted from a log that predates its registration as a listener; restart it"
+                                + " once it has caught up, so that it follows the quorum as a listener again",
+                        config.nodeId());
+            }
+        }
         LOG.info(
-                "node {} joined the metadata quorum {} (voters {}, storage {})",
+                "node {} joined the metadata quorum {} as a {} (voters {}, storage {})",
                 config.nodeId(),
                 group.getGroupId(),
+                config.isListener() ? "listener" : "voter",
                 config.voters(),
                 config.storageDir());
     }
@@ -159,6 +202,11 @@ public final class MetadataQuorum implements AutoCloseable {
         stateMachine.addLeaderListener(listener);
     }
 
+    /** Whether this node follows the log without voting (a broker-only node). */
+    public boolean isListener() {
+        return config.isListener();
+    }
+
     /**
      * Whether this node is the active controller: the Raft leader, and ready (it has committed an
      * entry of its term, so its image holds everything committed before it).
@@ -178,7 +226,10 @@ public final class MetadataQuorum implements AutoCloseable {
         return divisionInfo().map(DivisionInfo::getCurrentTerm).orElse(0L);
     }
 
-    /** Leader, term, applied index and each voter's commit index, as this node knows them. */
+    /**
+     * Leader, term, applied index and each voter's commit index, as this node knows them (listeners
+     * are left out: they do not count towards a commit).
+     */
     public QuorumStatus status() {
         SortedMap<Integer, Long> commitIndexes = new TreeMap<>();
         RaftServer current = server;
@@ -186,8 +237,10 @@ public final class MetadataQuorum implements AutoCloseable {
             try {
                 for (CommitInfoProto info :
                         current.getDivision(group.getGroupId()).getCommitInfos()) {
-                    commitIndexes.put(
-                            nodeIdOf(RaftPeerId.valueOf(info.getServer().getId())), info.getCommitIndex());
+                    int node = nodeIdOf(RaftPeerId.valueOf(info.getServer().getId()));
+                    if (config.voters().stream().anyMatch(v -> v.nodeId() == node)) {
+                        commitIndexes.put(node, info.getCommitIndex());
+                    }
                 }
             } catch (IOException e) {
                 LOG.debug("node {} has no division of {}: {}", config.nodeId(), group.getGroupId(), e.toString());
@@ -220,6 +273,68 @@ public final class MetadataQuorum implements AutoCloseable {
                     "node " + config.nodeId() + " could not take a metadata snapshot", reply.getException());
         }
         return reply.getLogIndex();
+    }
+
+    /**
+     * Hands the active controller role to another voter, for a controlled shutdown of this one: the
+     * leader brings the most caught-up voter's log up to date and asks it to start an election at
+     * once, so the quorum has a new leader within a round trip or two instead of an election
+     * timeout after this node is gone. Blocks until the new leader is known, at most about the
+     * request timeout per voter tried.
+     *
+     * @return the new leader's node id, or empty if this node was not the leader (nothing to hand)
+     * @throws IOException if no other voter took over (this node may still lead)
+     */
+    public OptionalInt transferLeadership() throws IOException {
+        RaftServer currentServer = server;
+        RaftClient currentClient = client;
+        if (currentServer == null || currentClient == null || !isLeader()) {
+            return OptionalInt.empty();
+        }
+        IOException failure = null;
+        for (RaftPeerId target : transferTargets(currentServer.getDivision(group.getGroupId()))) {
+            try {
+                RaftClientReply reply = currentClient.admin().transferLeadership(target, selfId, transferTimeoutMs());
+                if (reply.isSuccess()) {
+                    LOG.info("node {} handed the metadata quorum's leadership to node {}", config.nodeId(), target);
+                    return OptionalInt.of(nodeIdOf(target));
+                }
+                failure = reply.getException() != null
+                        ? reply.getException()
+                        : new IOException("node " + target + " did not take over");
+            } catch (IOException e) {
+                failure = e;
+            }
+            LOG.warn(
+                    "node {} could not hand the leadership to node {}: {}",
+                    config.nodeId(),
+                    target,
+                    failure.toString());
+        }
+        throw new IOException(
+                "node " + config.nodeId() + " could not hand the metadata quorum's leadership to another voter",
+                failure);
+    }
+
+    /** The other voters, the most caught-up first (by the commit index the leader last heard). */
+    private List<RaftPeerId> transferTargets(RaftServer.Division division) {
+        Map<RaftPeerId, Long> commitIndexes = new HashMap<>();
+        for (CommitInfoProto info : division.getCommitInfos()) {
+            commitIndexes.put(RaftPeerId.valueOf(info.getServer().getId()), info.getCommitIndex());
+        }
+        return voterGroup.getPeers().stream()
+                .map(RaftPeer::getId)
+                .filter(id -> !id.equals(selfId))
+                .sorted(Comparator.comparing((RaftPeerId id) -> commitIndexes.getOrDefault(id, -1L))
+                        .reversed())
+                .toList();
+    }
+
+    /** Long enough for the transferee to catch up and win one election, short of the RPC's own timeout. */
+    private long transferTimeoutMs() {
+        return Math.min(
+                config.requestTimeout().toMillis() * 2 / 3,
+                config.electionTimeoutMax().toMillis() * 4);
     }
 
     /** Stops the client, then the server (reverse order of start). Waiters on the image fail. */
@@ -256,6 +371,16 @@ public final class MetadataQuorum implements AutoCloseable {
         if (failure != null) {
             throw failure;
         }
+    }
+
+    /** This listener as a peer of the group. */
+    private RaftPeer listenerPeer() {
+        String host = config.raftHost();
+        return RaftPeer.newBuilder()
+                .setId(selfId)
+                .setAddress((host.contains(":") ? "[" + host + "]" : host) + ":" + config.raftPort())
+                .setStartupRole(RaftPeerRole.LISTENER)
+                .build();
     }
 
     static RaftPeerId peerId(int nodeId) {
@@ -343,8 +468,8 @@ public final class MetadataQuorum implements AutoCloseable {
         RaftConfigKeys.Rpc.setType(properties, SupportedRpcType.GRPC);
         RaftServerConfigKeys.setStorageDir(
                 properties, List.of(config.storageDir().toFile()));
-        GrpcConfigKeys.Server.setHost(properties, config.self().host());
-        GrpcConfigKeys.Server.setPort(properties, config.self().port());
+        GrpcConfigKeys.Server.setHost(properties, config.raftHost());
+        GrpcConfigKeys.Server.setPort(properties, config.raftPort());
         RaftServerConfigKeys.Rpc.setTimeoutMin(properties, millis(config.electionTimeoutMin()));
         RaftServerConfigKeys.Rpc.setTimeoutMax(properties, millis(config.electionTimeoutMax()));
         // The first election after a start need not wait a whole timeout: nobody can have led yet
@@ -353,6 +478,7 @@ public final class MetadataQuorum implements AutoCloseable {
                 properties, millis(config.electionTimeoutMin().dividedBy(3)));
         RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(
                 properties, millis(config.electionTimeoutMin().multipliedBy(2).dividedBy(3)));
+        timeLeaderChanges(properties, config);
         RaftServerConfigKeys.Rpc.setRequestTimeout(properties, millis(config.requestTimeout()));
         RaftClientConfigKeys.Rpc.setRequestTimeout(properties, millis(config.requestTimeout()));
         boolean autoSnapshots = config.snapshotThresholdEntries() > 0;
@@ -372,6 +498,29 @@ public final class MetadataQuorum implements AutoCloseable {
         RaftServerConfigKeys.Log.setPreallocatedSize(
                 properties, SizeInBytes.valueOf(Math.min(config.logSegmentBytes(), PREALLOCATED_BYTES_MAX)));
         return properties;
+    }
+
+    /**
+     * How fast a lost leader is replaced and a returning voter is heard again, without a returning
+     * voter deposing a working leader. See the package docs for the measurements.
+     */
+    private static void timeLeaderChanges(RaftProperties properties, QuorumConfig config) {
+        // Pre-vote (Ratis' default, set on purpose): a voter that restarts, or was cut off, first
+        // asks whether it could win; voters that still hear the leader say no, so it never raises
+        // the term, and the leader it would have deposed keeps leading.
+        RaftServerConfigKeys.LeaderElection.setPreVote(properties, true);
+        // A leader that stops hearing a majority steps down and then sits out elections, by default
+        // for 10 s. A few election timeouts are enough to keep it from flapping.
+        RaftServerConfigKeys.LeaderElection.setLeaderStepDownWaitTime(
+                properties, millis(config.electionTimeoutMax().multipliedBy(2)));
+        // The leader retries a peer it cannot reach; by default after ~20 s of failures only every
+        // 5 s, so a voter or listener that came back after a longer absence waited up to 5 s for
+        // its first append. Retrying at about the heartbeat interval (random within +-50%) makes a
+        // returning peer hear the leader within a heartbeat or two, for a few failed loopback
+        // connects a second while it is away.
+        long heartbeatMs = Math.max(1, config.electionTimeoutMin().toMillis() / 2);
+        RaftServerConfigKeys.Log.Appender.setRetryPolicy(
+                properties, "1ms,10, " + heartbeatMs + "ms," + Integer.MAX_VALUE);
     }
 
     private static TimeDuration millis(Duration duration) {

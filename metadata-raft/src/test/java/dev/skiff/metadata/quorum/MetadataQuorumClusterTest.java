@@ -1,12 +1,14 @@
 package dev.skiff.metadata.quorum;
 
 import static dev.skiff.metadata.quorum.QuorumTestSupport.WAIT;
+import static dev.skiff.metadata.quorum.QuorumTestSupport.awaitConverged;
 import static dev.skiff.metadata.quorum.QuorumTestSupport.bootstrap;
 import static dev.skiff.metadata.quorum.QuorumTestSupport.commit;
 import static dev.skiff.metadata.quorum.QuorumTestSupport.createTopic;
 import static dev.skiff.metadata.quorum.QuorumTestSupport.submit;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,6 +27,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -76,21 +79,8 @@ class MetadataQuorumClusterTest {
         }
     }
 
-    /** Waits until exactly one of {@code running} is the ready leader and all name it; returns it. */
     private static MetadataQuorum awaitOneLeader(List<MetadataQuorum> running) {
-        await().atMost(WAIT).until(() -> {
-            List<MetadataQuorum> leaders =
-                    running.stream().filter(MetadataQuorum::isLeader).toList();
-            return leaders.size() == 1
-                    && running.stream().allMatch(q -> q.leaderId()
-                            .equals(java.util.OptionalInt.of(leaders.get(0).nodeId())));
-        });
-        return running.stream().filter(MetadataQuorum::isLeader).findFirst().orElseThrow();
-    }
-
-    private static void awaitConverged(List<MetadataQuorum> running, MetadataImage expected) {
-        await().atMost(WAIT)
-                .until(() -> running.stream().allMatch(q -> q.image().equals(expected)));
+        return QuorumTestSupport.awaitOneLeader(running, running);
     }
 
     @Test
@@ -121,8 +111,7 @@ class MetadataQuorumClusterTest {
         await().atMost(WAIT)
                 .until(() -> leader.status().commitIndexByNode().size() == 3
                         && leader.status().lagByNode().values().stream().allMatch(lag -> lag == 0));
-        assertEquals(
-                java.util.OptionalInt.of(leader.nodeId()), follower.status().leaderId());
+        assertEquals(OptionalInt.of(leader.nodeId()), follower.status().leaderId());
     }
 
     @Test
@@ -166,6 +155,58 @@ class MetadataQuorumClusterTest {
         all.add(restarted);
         awaitConverged(all, second.image());
         assertEquals(2, restarted.image().topics().size());
+    }
+
+    @Test
+    void aControlledShutdownHandsTheLeadershipToAnotherVoterAtOnce() throws Exception {
+        List<MetadataQuorum> cluster = startCluster();
+        MetadataQuorum leader = awaitOneLeader(cluster);
+        bootstrap(leader, 3);
+        long termBefore = leader.currentTerm();
+
+        long startedNs = System.nanoTime();
+        OptionalInt next = leader.transferLeadership();
+        MetadataQuorum successor = cluster.stream()
+                .filter(q -> q.nodeId() == next.orElseThrow())
+                .findFirst()
+                .orElseThrow();
+        await().atMost(WAIT).until(successor::isLeader);
+        long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNs);
+
+        assertNotEquals(leader.nodeId(), successor.nodeId());
+        assertFalse(leader.isLeader());
+        assertEquals(termBefore + 1, successor.currentTerm(), "one election, no contest");
+        // Well under an election timeout's worth of waiting on a loaded machine; typically < 100 ms.
+        assertTrue(tookMs < 3_000, () -> "the hand-over took " + tookMs + " ms");
+        assertEquals(OptionalInt.empty(), leader.transferLeadership(), "no longer the leader: nothing to hand");
+        createTopic(leader, successor.image(), new NewTopic("after-handover", 1, 3), 3);
+        awaitConverged(cluster, successor.image());
+    }
+
+    @Test
+    void aRestartedVoterRejoinsWithoutDeposingTheLeader() throws Exception {
+        List<MetadataQuorum> cluster = startCluster();
+        MetadataQuorum leader = awaitOneLeader(cluster);
+        bootstrap(leader, 3);
+        MetadataQuorum away =
+                cluster.stream().filter(q -> q != leader).findFirst().orElseThrow();
+        away.close();
+        for (int i = 0; i < 5; i++) {
+            createTopic(leader, leader.image(), new NewTopic("t" + i, 1, 2), i);
+        }
+        long termBefore = leader.currentTerm();
+
+        long startedNs = System.nanoTime();
+        MetadataQuorum back = startNode(away.nodeId());
+        await().atMost(WAIT)
+                .until(() -> back.leaderId().equals(OptionalInt.of(leader.nodeId()))
+                        && back.image().equals(leader.image()));
+        long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNs);
+
+        // Pre-vote: its elections while it heard no leader yet were refused without a new term.
+        assertEquals(termBefore, leader.currentTerm());
+        assertTrue(leader.isLeader());
+        assertTrue(tookMs < 5_000, () -> "the restarted voter took " + tookMs + " ms to follow the leader");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.skiff.metadata.quorum;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import dev.skiff.metadata.ConfigValidator;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
@@ -50,6 +52,33 @@ final class QuorumTestSupport {
 
     static QuorumConfig config(int nodeId, List<QuorumVoter> voters, Path dir) {
         return QuorumConfig.of(nodeId, voters, dir.resolve("node-" + nodeId), "test-cluster");
+    }
+
+    /** Broker-only node {@code nodeId} on 127.0.0.{nodeId}, at {@code port} (0: any free port). */
+    static QuorumConfig listenerConfig(int nodeId, List<QuorumVoter> voters, Path dir, int port) {
+        return QuorumConfig.listener(
+                nodeId,
+                voters,
+                new InetSocketAddress("127.0.0." + nodeId, port),
+                dir.resolve("node-" + nodeId),
+                "test-cluster");
+    }
+
+    /** Waits until exactly one of {@code voters} is the ready leader and all of {@code all} name it. */
+    static MetadataQuorum awaitOneLeader(List<MetadataQuorum> voters, List<MetadataQuorum> all) {
+        await().atMost(WAIT).until(() -> {
+            List<MetadataQuorum> leaders =
+                    voters.stream().filter(MetadataQuorum::isLeader).toList();
+            return leaders.size() == 1
+                    && all.stream().allMatch(q -> q.leaderId()
+                            .equals(OptionalInt.of(leaders.get(0).nodeId())));
+        });
+        return voters.stream().filter(MetadataQuorum::isLeader).findFirst().orElseThrow();
+    }
+
+    static void awaitConverged(List<MetadataQuorum> running, MetadataImage expected) {
+        await().atMost(WAIT)
+                .until(() -> running.stream().allMatch(q -> q.image().equals(expected)));
     }
 
     static SubmitResult submit(MetadataQuorum quorum, MetadataBatch batch) throws Exception {
