@@ -11,8 +11,10 @@ import java.util.Map;
  * (times come in as arguments), so the fencing rule is a plain function of (state, now).
  *
  * <p>A broker's session starts when the controller first sees it unfenced (or first hears from
- * it), so neither a controller that has just become active ({@link #startTerm}) nor a broker that
- * has just been unfenced is fenced before it had a full session to heartbeat in.
+ * it), so a broker that has just been unfenced is not fenced before it had a full session to
+ * heartbeat in. Brokers heartbeat the standby controllers too, so that one taking over knows who
+ * went silent (likely the old active controller's own broker): a new term keeps those times, but
+ * gives every broker at least half a session to reach the new controller ({@link #startTerm}).
  */
 public final class BrokerSessions {
     private final long sessionTimeoutMs;
@@ -22,9 +24,15 @@ public final class BrokerSessions {
         this.sessionTimeoutMs = sessionTimeoutMs;
     }
 
-    /** This node became the active controller: every session starts afresh. */
-    public synchronized void startTerm() {
-        lastSeenMs.clear();
+    /**
+     * This node became the active controller at {@code nowMs}. A broker it heard from keeps its
+     * time, moved up to half a session ago at most, so a broker that went silent before the
+     * election is fenced half a session later, and a live one (which heartbeats every voter) is
+     * not fenced even if this node itself missed heartbeats (a pause) before it took over.
+     */
+    public synchronized void startTerm(long nowMs) {
+        long floor = nowMs - sessionTimeoutMs / 2;
+        lastSeenMs.replaceAll((id, seen) -> Math.max(seen, floor));
     }
 
     public synchronized void heartbeat(int nodeId, long nowMs) {

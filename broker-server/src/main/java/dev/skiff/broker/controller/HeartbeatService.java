@@ -32,6 +32,8 @@ public final class HeartbeatService extends ControllerGrpc.ControllerImplBase {
     private BrokerHeartbeatResponse answer(BrokerHeartbeatRequest request) {
         BrokerHeartbeatResponse.Builder r = BrokerHeartbeatResponse.newBuilder();
         if (!quorum.isLeader()) {
+            // A standby keeps broker sessions warm, so that if it takes over it knows who is silent.
+            sessions.heartbeat(request.getNodeId(), clock.millis());
             return r.setError(ErrorCode.NOT_CONTROLLER)
                     .setErrorMessage("node " + quorum.nodeId() + " is not the active controller (leader: "
                             + quorum.leaderId() + ")")

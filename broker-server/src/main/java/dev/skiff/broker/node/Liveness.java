@@ -1,6 +1,7 @@
 package dev.skiff.broker.node;
 
 import dev.skiff.broker.config.ServerConfig;
+import dev.skiff.broker.config.Voter;
 import dev.skiff.broker.controller.BrokerSessions;
 import dev.skiff.broker.controller.ControllerClient;
 import dev.skiff.metadata.BrokerRegistration;
@@ -69,28 +70,35 @@ final class Liveness implements AutoCloseable {
         this.clock = clock;
     }
 
-    /** Sends one heartbeat to the active controller; failures are retried at the next tick. */
+    /**
+     * Sends one heartbeat to the active controller, and the same, without waiting for answers, to
+     * the standby voters (so a standby that takes over knows which brokers are silent). Failures
+     * are retried at the next tick.
+     */
     synchronized void heartbeat() {
         OptionalInt leader = quorum.leaderId();
         if (leader.isEmpty()) {
             return;
         }
-        Optional<Endpoint> endpoint =
-                quorum.image().broker(leader.getAsInt()).flatMap(b -> b.endpoint(ServerConfig.CLIENT_LISTENER));
-        if (endpoint.isEmpty()) {
+        BrokerHeartbeatRequest request = BrokerHeartbeatRequest.newBuilder()
+                .setNodeId(config.nodeId())
+                .setIncarnationId(incarnationId.toString())
+                .build();
+        for (Voter v : config.quorumVoters()) {
+            if (v.nodeId() != leader.getAsInt()) {
+                channelTo(v.nodeId()).ifPresent(c -> ControllerGrpc.newFutureStub(c)
+                        .withDeadlineAfter(config.brokerHeartbeatIntervalMs(), TimeUnit.MILLISECONDS)
+                        .brokerHeartbeat(request));
+            }
+        }
+        Optional<ManagedChannel> channel = channelTo(leader.getAsInt());
+        if (channel.isEmpty()) {
             return;
         }
-        ManagedChannel channel = channels.computeIfAbsent(leader.getAsInt(), id -> NettyChannelBuilder.forAddress(
-                        endpoint.get().host(), endpoint.get().port())
-                .usePlaintext()
-                .build());
         try {
-            BrokerHeartbeatResponse r = ControllerGrpc.newBlockingStub(channel)
+            BrokerHeartbeatResponse r = ControllerGrpc.newBlockingStub(channel.get())
                     .withDeadlineAfter(config.brokerHeartbeatIntervalMs(), TimeUnit.MILLISECONDS)
-                    .brokerHeartbeat(BrokerHeartbeatRequest.newBuilder()
-                            .setNodeId(config.nodeId())
-                            .setIncarnationId(incarnationId.toString())
-                            .build());
+                    .brokerHeartbeat(request);
             if (r.getError() == ErrorCode.NONE && r.getFenced() && unfencing) {
                 Decision<Integer> d = controller.run(
                         image -> decisions.unfenceBroker(image, config.nodeId(), incarnationId),
@@ -104,6 +112,20 @@ final class Liveness implements AutoCloseable {
         }
     }
 
+    /** A channel to a node's client listener, as registered; empty if it is not registered. */
+    private Optional<ManagedChannel> channelTo(int nodeId) {
+        ManagedChannel existing = channels.get(nodeId);
+        if (existing != null) {
+            return Optional.of(existing);
+        }
+        Optional<Endpoint> endpoint =
+                quorum.image().broker(nodeId).flatMap(b -> b.endpoint(ServerConfig.CLIENT_LISTENER));
+        return endpoint.map(
+                e -> channels.computeIfAbsent(nodeId, id -> NettyChannelBuilder.forAddress(e.host(), e.port())
+                        .usePlaintext()
+                        .build()));
+    }
+
     /** While this node is the active controller, fences every broker whose session expired. */
     void fenceSilentBrokers() {
         if (!quorum.isLeader()) {
@@ -111,7 +133,7 @@ final class Liveness implements AutoCloseable {
             return;
         }
         if (!wasActiveController) {
-            sessions.startTerm();
+            sessions.startTerm(clock.millis());
             wasActiveController = true;
         }
         List<Integer> unfenced = quorum.image().unfencedBrokers().stream()
