@@ -11,6 +11,7 @@ import dev.skiff.proto.v1.ReplicaPartitionData;
 import dev.skiff.proto.v1.ReplicationGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -67,6 +68,16 @@ final class ReplicaFetcher implements Runnable {
 
     private record Followed(Partition partition, int leaderEpoch) {}
 
+    /** Put in the answer queue to abandon the round in flight (a partition was added). */
+    private static final Object RESTART_ROUND = new Object();
+
+    /** The round in flight was abandoned; the stream is cancelled and the next round starts at once. */
+    private static final class RoundRestarted extends Exception {
+        RoundRestarted() {
+            super("a partition was added", null, false, false);
+        }
+    }
+
     ReplicaFetcher(
             int nodeId,
             String incarnationId,
@@ -82,9 +93,18 @@ final class ReplicaFetcher implements Runnable {
         this.clock = clock;
     }
 
+    /**
+     * Adds (or re-adds at a new epoch) a partition. A request parked at the leader (up to {@link
+     * #MAX_WAIT_MS}) does not name it, so that round is abandoned and a new one starts at once:
+     * after a failover the new leader's acks=all writes wait for this follower.
+     */
     void follow(Partition p, int leaderEpoch) {
         partitions.put(p.assignment().topicPartition(), new Followed(p, leaderEpoch));
         wakeups.release();
+        BlockingQueue<Object> waiting = answers;
+        if (waiting != null) {
+            waiting.add(RESTART_ROUND);
+        }
     }
 
     void unfollow(TopicPartition tp) {
@@ -115,6 +135,8 @@ final class ReplicaFetcher implements Runnable {
                 }
                 ReplicaFetchResponse response = roundTrip(request);
                 apply(request, response);
+            } catch (RoundRestarted e) {
+                cancelStream();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -162,12 +184,16 @@ final class ReplicaFetcher implements Runnable {
         return r.build();
     }
 
-    private ReplicaFetchResponse roundTrip(ReplicaFetchRequest request) throws IOException, InterruptedException {
+    private ReplicaFetchResponse roundTrip(ReplicaFetchRequest request)
+            throws IOException, InterruptedException, RoundRestarted {
         if (requests == null) {
             openStream();
         }
         requests.onNext(request);
         Object answer = answers.poll(SILENCE_MS, TimeUnit.MILLISECONDS);
+        if (answer == RESTART_ROUND) {
+            throw new RoundRestarted();
+        }
         if (answer == null) {
             throw new IOException("broker " + leaderId + " did not answer a fetch within " + SILENCE_MS + " ms");
         }
@@ -178,13 +204,15 @@ final class ReplicaFetcher implements Runnable {
     }
 
     private void openStream() throws IOException {
-        InetSocketAddress address = endpoints
-                .apply(leaderId)
-                .orElseThrow(() -> new IOException("broker " + leaderId + " has no known endpoint"));
-        channel = NettyChannelBuilder.forAddress(address)
-                .usePlaintext()
-                .maxInboundMessageSize(MAX_BYTES * 2)
-                .build();
+        if (channel == null) {
+            InetSocketAddress address = endpoints
+                    .apply(leaderId)
+                    .orElseThrow(() -> new IOException("broker " + leaderId + " has no known endpoint"));
+            channel = NettyChannelBuilder.forAddress(address)
+                    .usePlaintext()
+                    .maxInboundMessageSize(MAX_BYTES * 2)
+                    .build();
+        }
         BlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
         answers = inbox;
         requests = ReplicationGrpc.newStub(channel).replicate(new StreamObserver<>() {
@@ -203,6 +231,15 @@ final class ReplicaFetcher implements Runnable {
                 inbox.add(new IOException("broker " + leaderId + " closed the replication stream"));
             }
         });
+    }
+
+    /** Abandons the call in flight but keeps the connection. */
+    private void cancelStream() {
+        if (requests instanceof ClientCallStreamObserver<ReplicaFetchRequest> call) {
+            call.cancel("a partition was added; starting a new round", null);
+        }
+        requests = null;
+        answers = null;
     }
 
     private void closeStream() {
