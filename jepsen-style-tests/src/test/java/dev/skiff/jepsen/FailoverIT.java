@@ -77,11 +77,22 @@ class FailoverIT {
             try (AckedWorkload w = new AckedWorkload(BOOTSTRAP, topic, RATE)) {
                 await().atMost(WAIT).until(() -> w.ackedCount() >= RATE);
                 int leader = partition(topic).leader();
+                int controller =
+                        admin.describeCluster().get(30, TimeUnit.SECONDS).controllerId();
                 long pid = cluster.pid(leader);
                 long killedAt = w.nowMs();
                 ClusterScript.killNow(pid);
+                int controller =
+                        admin.describeCluster().get(30, TimeUnit.SECONDS).controllerId();
                 await().atMost(WAIT).until(() -> w.stallAfter(killedAt) >= 0);
                 stalls.add(w.stallAfter(killedAt));
+                System.out.printf(
+                        "run %d: killed leader %d (the active controller %s); fenced after %d ms; first ack after %d ms%n",
+                        run,
+                        leader,
+                        controller == leader ? "was" : "was not",
+                        fencedAfter(leader, killedAt),
+                        w.stallAfter(killedAt));
                 long acked = w.ackedCount();
                 await().atMost(WAIT).until(() -> w.ackedCount() >= acked + RATE / 2);
                 cluster.ok("start", Integer.toString(leader));
@@ -146,6 +157,33 @@ class FailoverIT {
             }
         }
         report("SIGTERM of the partition leader -> first acks=all success", stalls, duplicates);
+    }
+
+    /** When a surviving node logged that it fenced {@code broker}, in ms after {@code sinceMs}; -1 if none did. */
+    private static long fencedAfter(int broker, long sinceMs) throws IOException {
+        java.time.format.DateTimeFormatter f = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
+        long first = Long.MAX_VALUE;
+        try (var dirs = Files.list(work.resolve("cluster"))) {
+            for (Path dir : dirs.filter(d -> d.getFileName().toString().startsWith("node-"))
+                    .toList()) {
+                Path out = dir.resolve("node.out");
+                if (!Files.exists(out)) {
+                    continue;
+                }
+                for (String line : Files.readAllLines(out)) {
+                    if (line.contains("fenced broker " + broker + ":") && line.length() > 23) {
+                        long at = java.time.LocalDateTime.parse(line.substring(0, 23), f)
+                                .atZone(java.time.ZoneId.systemDefault())
+                                .toInstant()
+                                .toEpochMilli();
+                        if (at >= sinceMs) {
+                            first = Math.min(first, at);
+                        }
+                    }
+                }
+            }
+        }
+        return first == Long.MAX_VALUE ? -1 : first - sinceMs;
     }
 
     private static void createReplicated(String topic) throws Exception {
