@@ -82,8 +82,6 @@ class FailoverIT {
                 long pid = cluster.pid(leader);
                 long killedAt = w.nowMs();
                 ClusterScript.killNow(pid);
-                int controller =
-                        admin.describeCluster().get(30, TimeUnit.SECONDS).controllerId();
                 await().atMost(WAIT).until(() -> w.stallAfter(killedAt) >= 0);
                 stalls.add(w.stallAfter(killedAt));
                 System.out.printf(
