@@ -312,8 +312,12 @@ public final class Sender {
                 error.getMessage());
         metadata.requestUpdate();
         int epoch = metadata.current().leaderEpoch(g.tp());
+        // A leadership it has not failed under before gets a fresh backoff: after a failover the
+        // new leader may answer NOT_LEADER_OR_FOLLOWER for a moment (it has not applied the change
+        // yet), and a backoff grown during the outage would add up to retry.backoff.max.ms.
+        boolean newLeadership = epoch > retry.get(0).failedLeaderEpoch();
         retry.forEach(b -> b.failedUnderLeaderEpoch(epoch));
-        accumulator.reenqueue(retry, now + backoff.backoffMs(attempts + 1));
+        accumulator.reenqueue(retry, now + backoff.backoffMs(newLeadership ? 1 : attempts + 1));
     }
 
     private RuntimeException expired(ProducerBatch b, long now) {
