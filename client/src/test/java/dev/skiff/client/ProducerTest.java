@@ -208,6 +208,32 @@ class ProducerTest {
     }
 
     @Test
+    void aNewLeaderThatIsNotReadyYetIsRetriedWithAFreshBackoff() throws Exception {
+        cluster.createTopic("t", 1, 1);
+        // The leader fails every attempt (the backoff grows towards 5 s), until a new leader is
+        // elected; that one answers NOT_LEADER_OR_FOLLOWER once more (it has not applied its
+        // election yet) and then accepts.
+        java.util.concurrent.atomic.AtomicInteger failUpTo = new java.util.concurrent.atomic.AtomicInteger(1_000);
+        cluster.hooks().produceError = (tp, n) -> n <= failUpTo.get() ? Errors.NOT_LEADER_OR_FOLLOWER : null;
+        Producer p = producer(
+                "linger.ms",
+                "0",
+                "retry.backoff.ms",
+                "20",
+                "retry.backoff.max.ms",
+                "60000",
+                "delivery.timeout.ms",
+                "120000");
+        CompletableFuture<RecordMetadata> sent = p.send(new ProducerRecord("t", 0, null, utf8("v")));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> cluster.hooks().arrivals().size() >= 9);
+        failUpTo.set(cluster.hooks().arrivals().size() + 1);
+        cluster.setLeader(TP0, 1);
+        // The grown backoff would be over 5 s; a fresh one is 20 ms.
+        assertEquals(0, sent.get(3, java.util.concurrent.TimeUnit.SECONDS).offset());
+    }
+
+    @Test
     void retriesNeverReorderAPartition() {
         cluster.createTopic("t", 1, 1);
         // Every third attempt fails with a retriable error.
