@@ -14,24 +14,31 @@ import java.util.Map;
  * it), so a broker that has just been unfenced is not fenced before it had a full session to
  * heartbeat in. Brokers heartbeat the standby controllers too, so that one taking over knows who
  * went silent (likely the old active controller's own broker): a new term keeps those times, but
- * gives every broker at least half a session to reach the new controller ({@link #startTerm}).
+ * gives every broker a grace to reach the new controller ({@link #startTerm}).
  */
 public final class BrokerSessions {
     private final long sessionTimeoutMs;
+    private final long termGraceMs;
     private final Map<Integer, Long> lastSeenMs = new HashMap<>();
 
-    public BrokerSessions(long sessionTimeoutMs) {
+    /**
+     * @param heartbeatIntervalMs how often brokers heartbeat: a new term gives each broker at
+     *     least two of them (and at most half a session) to reach the new controller
+     */
+    public BrokerSessions(long sessionTimeoutMs, long heartbeatIntervalMs) {
         this.sessionTimeoutMs = sessionTimeoutMs;
+        this.termGraceMs = Math.min(sessionTimeoutMs / 2, 2 * heartbeatIntervalMs);
     }
 
     /**
      * This node became the active controller at {@code nowMs}. A broker it heard from keeps its
-     * time, moved up to half a session ago at most, so a broker that went silent before the
-     * election is fenced half a session later, and a live one (which heartbeats every voter) is
-     * not fenced even if this node itself missed heartbeats (a pause) before it took over.
+     * time, moved up so that it has at least the term grace left: a broker that went silent before
+     * the election is fenced that much later, and a live one (which heartbeats every voter, and
+     * the new controller within a heartbeat of learning of it) is not fenced even if this node
+     * itself missed heartbeats (a pause) before it took over.
      */
     public synchronized void startTerm(long nowMs) {
-        long floor = nowMs - sessionTimeoutMs / 2;
+        long floor = nowMs - (sessionTimeoutMs - termGraceMs);
         lastSeenMs.replaceAll((id, seen) -> Math.max(seen, floor));
     }
 

@@ -99,7 +99,7 @@ public final class SkiffNode implements AutoCloseable {
     private SkiffNode(ServerConfig config, Clock clock) {
         this.config = config;
         this.clock = clock;
-        this.sessions = new BrokerSessions(config.brokerSessionTimeoutMs());
+        this.sessions = new BrokerSessions(config.brokerSessionTimeoutMs(), config.brokerHeartbeatIntervalMs());
     }
 
     /** Starts a node and returns once it serves; on failure, everything started is closed again. */

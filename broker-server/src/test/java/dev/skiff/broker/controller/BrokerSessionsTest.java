@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 class BrokerSessionsTest {
     @Test
     void fencesOnlyBrokersSilentLongerThanTheSession() {
-        BrokerSessions s = new BrokerSessions(1000);
+        BrokerSessions s = new BrokerSessions(1000, 250);
         s.startTerm(0);
         assertEquals(List.of(), s.expired(List.of(1, 2, 3), 0), "sessions start when first seen");
         s.heartbeat(1, 500);
@@ -23,13 +23,13 @@ class BrokerSessionsTest {
     }
 
     @Test
-    void aNewTermGivesEveryBrokerHalfASessionButRemembersWhoWentSilent() {
-        BrokerSessions s = new BrokerSessions(1000);
+    void aNewTermGivesEveryBrokerAGraceButRemembersWhoWentSilent() {
+        BrokerSessions s = new BrokerSessions(1000, 200);
         s.heartbeat(1, 10);
         s.heartbeat(2, 4900);
         s.startTerm(5000);
-        assertEquals(List.of(), s.expired(List.of(1, 2, 3), 5499), "broker 1 silent long before: half a session");
-        assertEquals(List.of(1), s.expired(List.of(1, 2, 3), 5501));
+        assertEquals(List.of(), s.expired(List.of(1, 2, 3), 5399), "broker 1 silent long before: two heartbeats");
+        assertEquals(List.of(1), s.expired(List.of(1, 2, 3), 5401));
         assertEquals(List.of(), s.expired(List.of(2, 3), 5900), "broker 2 keeps its recent heartbeat");
         assertEquals(List.of(2), s.expired(List.of(2, 3), 5901));
         assertEquals(List.of(3), s.expired(List.of(3), 6501), "never heard of: a full session from first sight");
