@@ -81,6 +81,73 @@ class SkiffClusterIT {
         dir = null;
     }
 
+    /**
+     * Five voters survive two failures at once, the active controller among them: topics are still
+     * created and an acks=all write still lands on three replicas.
+     */
+    @Test
+    @Timeout(300)
+    void fiveVotersLoseTwoIncludingTheControllerAndKeepWorking() throws Exception {
+        dir = work.resolve("five");
+        String bootstrap = "127.0.66.11:9092,127.0.66.12:9092,127.0.66.13:9092,127.0.66.14:9092,127.0.66.15:9092";
+        assertEquals(0, script("up", "5", "--base-address", "127.0.66.11").exit());
+        String cluster = CliRun.run(work, "", "cluster", "describe", "--bootstrap-server", bootstrap)
+                .stdout();
+        int controller = Integer.parseInt(cluster.lines()
+                .filter(l -> l.startsWith("Active controller: "))
+                .findFirst()
+                .orElseThrow()
+                .substring("Active controller: ".length())
+                .trim());
+        int other = controller % 5 + 1;
+        assertEquals(0, script("kill", Integer.toString(controller)).exit());
+        assertEquals(0, script("kill", Integer.toString(other)).exit());
+
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> CliRun.run(
+                                        work,
+                                        "",
+                                        "topics",
+                                        "--create",
+                                        "--if-not-exists",
+                                        "--topic",
+                                        "after",
+                                        "--replication-factor",
+                                        "3",
+                                        "--bootstrap-server",
+                                        bootstrap)
+                                .exitCode()
+                        == 0);
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> CliRun.run(
+                                        work,
+                                        "written\n",
+                                        "console-producer",
+                                        "--topic",
+                                        "after",
+                                        "--request-required-acks",
+                                        "all",
+                                        "--bootstrap-server",
+                                        bootstrap)
+                                .exitCode()
+                        == 0);
+        String consumed = CliRun.run(
+                        work,
+                        "",
+                        "console-consumer",
+                        "--topic",
+                        "after",
+                        "--from-beginning",
+                        "--max-messages",
+                        "1",
+                        "--timeout-ms",
+                        "30000",
+                        "--bootstrap-server",
+                        bootstrap)
+                .stdout();
+        assertTrue(consumed.contains("written"), consumed);
+    }
+
     @Test
     @Timeout(60)
     void badArgumentsExitOneWithAMessage() throws Exception {
