@@ -22,8 +22,9 @@ import java.util.stream.Stream;
 /**
  * The partitions of one log directory ({@code log.dirs} entry): locks the directory against a
  * second process, opens every partition (trusting the files after a clean shutdown, recovering
- * otherwise), and keeps Kafka's per-directory checkpoints: {@code recovery-point-offset-checkpoint}
- * and {@code log-start-offset-checkpoint}. A clean shutdown leaves the marker file {@value
+ * otherwise), and keeps Kafka's per-directory checkpoints: {@code recovery-point-offset-checkpoint},
+ * {@code log-start-offset-checkpoint}, and {@code replication-offset-checkpoint} (high watermarks,
+ * which the replication layer owns and hands in). A clean shutdown leaves the marker file {@value
  * #CLEAN_SHUTDOWN_FILE}; it is removed when the directory is opened, so a crash is always noticed.
  *
  * <p>Threads: {@link #getOrCreate}, {@link #deleteLog}, {@link #checkpoint} and {@link #close} are
@@ -34,6 +35,7 @@ public final class LogManager implements Closeable {
     public static final String LOCK_FILE = ".lock";
     public static final String RECOVERY_POINT_FILE = "recovery-point-offset-checkpoint";
     public static final String LOG_START_OFFSET_FILE = "log-start-offset-checkpoint";
+    public static final String HIGH_WATERMARK_FILE = "replication-offset-checkpoint";
 
     private final Path logDir;
     private final Function<String, LogConfig> configForTopic;
@@ -42,6 +44,9 @@ public final class LogManager implements Closeable {
     private final FileLock lock;
     private final boolean hadCleanShutdown;
     private final Map<TopicPartition, Log> logs = new ConcurrentHashMap<>();
+    /** As read at open; a log's high watermark as its replica last knew it. */
+    private final Map<TopicPartition, Long> highWatermarks;
+
     private final long openDurationMs;
     private boolean closed;
 
@@ -62,6 +67,7 @@ public final class LogManager implements Closeable {
         this.hadCleanShutdown = hadCleanShutdown;
         Map<TopicPartition, Long> recoveryPoints = readCheckpoint(logDir.resolve(RECOVERY_POINT_FILE));
         Map<TopicPartition, Long> startOffsets = readCheckpoint(logDir.resolve(LOG_START_OFFSET_FILE));
+        this.highWatermarks = Map.copyOf(readCheckpoint(logDir.resolve(HIGH_WATERMARK_FILE)));
         try (Stream<Path> dirs = Files.list(logDir)) {
             for (Path dir : dirs.filter(Files::isDirectory).sorted().toList()) {
                 Optional<TopicPartition> tp =
@@ -186,6 +192,26 @@ public final class LogManager implements Closeable {
             checkpoint();
         }
         return deleted;
+    }
+
+    /** The high watermark checkpointed for a log of this directory before this process started. */
+    public Optional<Long> checkpointedHighWatermark(TopicPartition tp) {
+        return Optional.ofNullable(highWatermarks.get(tp));
+    }
+
+    /**
+     * Persists high watermarks of this directory's logs (the others are ignored), so that a
+     * restarted replica starts from what it knew instead of from the log start.
+     */
+    public synchronized void checkpointHighWatermarks(Map<TopicPartition, Long> highWatermarks) throws IOException {
+        ensureOpen();
+        List<String> lines = new ArrayList<>();
+        highWatermarks.forEach((tp, hw) -> {
+            if (logs.containsKey(tp)) {
+                lines.add(tp.topic() + " " + tp.partition() + " " + hw);
+            }
+        });
+        CheckpointFile.write(logDir.resolve(HIGH_WATERMARK_FILE), lines);
     }
 
     /** Persists every log's recovery point and log start offset. */

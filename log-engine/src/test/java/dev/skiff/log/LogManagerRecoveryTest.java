@@ -44,6 +44,24 @@ class LogManagerRecoveryTest {
     }
 
     @Test
+    void highWatermarksHandedInComeBackAfterARestartForThisDirectorysLogsOnly() throws Exception {
+        try (LogManager manager = open()) {
+            fill(manager, TP0, 2);
+            assertTrue(manager.checkpointedHighWatermark(TP0).isEmpty());
+            manager.checkpointHighWatermarks(java.util.Map.of(TP0, 4L, new TopicPartition("elsewhere", 0), 9L));
+        }
+        try (LogManager manager = open()) {
+            assertEquals(java.util.Optional.of(4L), manager.checkpointedHighWatermark(TP0));
+            assertTrue(manager.checkpointedHighWatermark(new TopicPartition("elsewhere", 0))
+                    .isEmpty());
+        }
+        assertEquals(
+                List.of("0", "1", "orders 0 4"),
+                Files.readAllLines(logDir.resolve(LogManager.HIGH_WATERMARK_FILE)),
+                "Kafka's replication-offset-checkpoint format");
+    }
+
+    @Test
     void cleanShutdownMarkerIsWrittenOnCloseAndRemovedOnOpen() throws Exception {
         try (LogManager manager = open()) {
             assertFalse(manager.hadCleanShutdown(), "a new directory was never shut down");

@@ -196,6 +196,7 @@ public final class SkiffNode implements AutoCloseable {
                 config.logRetentionCheckIntervalMs(),
                 TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(replicas::runIntervalFlushes, 1, 1, TimeUnit.SECONDS);
+        scheduler.scheduleWithFixedDelay(replicas::checkpointHighWatermarks, 5, 5, TimeUnit.SECONDS);
         long lagMs = config.replicaLagTimeMaxMs();
         scheduler.scheduleWithFixedDelay(
                 () -> replicas.shrinkLaggingIsrs(lagMs), lagMs / 2, Math.max(1, lagMs / 2), TimeUnit.MILLISECONDS);
@@ -530,6 +531,9 @@ public final class SkiffNode implements AutoCloseable {
         publisher.shutdownNow();
         if (liveness != null) {
             liveness.close();
+        }
+        if (replicas != null) {
+            replicas.checkpointHighWatermarks();
         }
         for (LogManager m : logManagers) {
             try {

@@ -75,12 +75,16 @@ public final class Partition {
     /** The outcome of a leader's append: where it landed and the leadership it landed under. */
     public record LeaderAppend(AppendInfo info, int leaderEpoch) {}
 
-    Partition(Log log, int localNodeId, PartitionAssignment assignment, Clock clock) {
+    /**
+     * @param checkpointedHighWatermark the high watermark this replica knew before a restart, if
+     *     any; it starts there (capped by its log), else at its log start
+     */
+    Partition(Log log, int localNodeId, PartitionAssignment assignment, Clock clock, long checkpointedHighWatermark) {
         this.log = log;
         this.localNodeId = localNodeId;
         this.clock = clock;
         this.assignment = assignment;
-        this.highWatermark = Math.min(log.logStartOffset(), log.logEndOffset());
+        this.highWatermark = Math.min(Math.max(log.logStartOffset(), checkpointedHighWatermark), log.logEndOffset());
     }
 
     public Log log() {

@@ -134,9 +134,11 @@ public final class ReplicaManager {
             wanted.add(a.topicPartition());
             Partition p = partitions.get(a.topicPartition());
             if (p == null) {
-                Log log = logDirFor(a.topicPartition()).getOrCreate(a.topicPartition(), a.topicId());
+                LogManager dir = logDirFor(a.topicPartition());
+                Log log = dir.getOrCreate(a.topicPartition(), a.topicId());
                 log.updateConfig(configFor(a));
-                p = new Partition(log, nodeId, a, clock);
+                long hw = dir.checkpointedHighWatermark(a.topicPartition()).orElse(0L);
+                p = new Partition(log, nodeId, a, clock, hw);
                 partitions.put(a.topicPartition(), p);
                 LOG.info("hosting {} (leader {}, epoch {})", a.topicPartition(), a.leader(), a.leaderEpoch());
             } else {
@@ -445,6 +447,22 @@ public final class ReplicaManager {
                 p.clearPendingIsr(isr);
             }
         });
+    }
+
+    /**
+     * Persists every hosted partition's high watermark in its log directory
+     * (replication-offset-checkpoint); run every 5 s and at shutdown, as Kafka does.
+     */
+    public void checkpointHighWatermarks() {
+        Map<TopicPartition, Long> hws = new java.util.HashMap<>();
+        partitions.forEach((tp, p) -> hws.put(tp, p.highWatermark()));
+        for (LogManager m : logDirs) {
+            try {
+                m.checkpointHighWatermarks(hws);
+            } catch (IOException | IllegalStateException e) {
+                LOG.warn("could not checkpoint high watermarks in {}: {}", m.logDir(), e.getMessage());
+            }
+        }
     }
 
     /** Retention for every hosted log; run by the node's scheduler every log.retention.check.interval.ms. */
