@@ -31,6 +31,7 @@ import dev.skiff.metadata.Uuid;
 import dev.skiff.metadata.quorum.MetadataQuorum;
 import dev.skiff.metadata.quorum.QuorumConfig;
 import dev.skiff.metadata.quorum.QuorumVoter;
+import dev.skiff.proto.v1.ErrorCode;
 import dev.skiff.proto.v1.MetadataRequest;
 import dev.skiff.proto.v1.MetadataResponse;
 import io.grpc.Server;
@@ -239,6 +240,11 @@ public final class SkiffNode implements AutoCloseable {
                             image -> decisions.alterPartition(image, change),
                             Duration.ofMillis(config.brokerSessionTimeoutMs()));
                     if (d instanceof Decision.Refused<PartitionState> no) {
+                        if (no.error() == ErrorCode.REQUEST_TIMED_OUT || no.error() == ErrorCode.NOT_CONTROLLER) {
+                            // Not a refusal: the change may still commit.
+                            throw new java.util.concurrent.CompletionException(new IOException("the ISR change of "
+                                    + seen.topicPartition() + " has an unknown" + " outcome: " + no.message()));
+                        }
                         LOG.info(
                                 "the ISR change of {} to {} was refused: {}",
                                 seen.topicPartition(),

@@ -129,7 +129,12 @@ public final class Partition {
                     pendingIsr = null;
                 }
                 if (next.leader() == localNodeId && newRole) {
-                    becomeLeader(next);
+                    try {
+                        becomeLeader(next);
+                    } catch (IOException | RuntimeException e) {
+                        roleTaken = false; // the next image tries again
+                        throw e;
+                    }
                 } else if (next.leader() != localNodeId) {
                     followers.clear();
                     highWatermark = Math.min(highWatermark, log.logEndOffset());
@@ -245,6 +250,10 @@ public final class Partition {
                     : Math.min(leaderEndOffset, own.endOffset());
             if (target < log.logEndOffset()) {
                 log.truncateTo(Math.max(0, target));
+            } else {
+                // Nothing to cut from the log, but an epoch this replica started without writing
+                // in it (a leadership that wrote nothing) must go, or the next fetch diverges again.
+                log.leaderEpochCache().truncateFromEnd(target);
             }
             synchronized (this) {
                 highWatermark = Math.min(highWatermark, log.logEndOffset());
@@ -352,7 +361,11 @@ public final class Partition {
         return Optional.of(pendingIsr);
     }
 
-    /** The controller refused or lost a proposal: a later fetch or check may propose again. */
+    synchronized boolean isPending(List<Integer> proposed) {
+        return proposed.equals(pendingIsr);
+    }
+
+    /** The controller refused a proposal: a later fetch or check may propose again. */
     synchronized void clearPendingIsr(List<Integer> proposed) {
         if (proposed.equals(pendingIsr)) {
             pendingIsr = null;
@@ -409,6 +422,12 @@ public final class Partition {
         for (Runnable r : listeners) {
             r.run();
         }
+    }
+
+    /** The partition is no longer hosted here: whoever waits on it looks again (and finds it gone). */
+    void removed() {
+        fire(hwListeners);
+        fire(appendListeners);
     }
 
     /** Runs {@code listener} whenever the high watermark advances or the role changes, until removed. */

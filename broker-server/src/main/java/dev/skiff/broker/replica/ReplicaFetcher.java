@@ -1,7 +1,6 @@
 package dev.skiff.broker.replica;
 
 import com.google.protobuf.ByteString;
-import dev.skiff.log.LogException;
 import dev.skiff.log.TopicPartition;
 import dev.skiff.proto.v1.ErrorCode;
 import dev.skiff.proto.v1.ReplicaFetchPartition;
@@ -210,7 +209,8 @@ final class ReplicaFetcher implements Runnable {
                     .orElseThrow(() -> new IOException("broker " + leaderId + " has no known endpoint"));
             channel = NettyChannelBuilder.forAddress(address)
                     .usePlaintext()
-                    .maxInboundMessageSize(MAX_BYTES * 2)
+                    // max_bytes, plus one batch that may be as large as a topic's max.message.bytes
+                    .maxInboundMessageSize(Integer.MAX_VALUE)
                     .build();
         }
         BlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
@@ -271,8 +271,9 @@ final class ReplicaFetcher implements Runnable {
             }
             try {
                 applyPartition(tp, f, data);
-            } catch (LogException e) {
-                LOG.warn("could not apply batches of {} fetched from broker {}: {}", tp, leaderId, e.getMessage());
+            } catch (IOException | RuntimeException e) {
+                // One partition's trouble (a bad batch, an offline log) holds back only that partition.
+                LOG.warn("could not apply batches of {} fetched from broker {}: {}", tp, leaderId, e.toString());
                 delayedUntil.put(tp, clock.millis() + PARTITION_BACKOFF_MS);
             }
         }
@@ -293,12 +294,14 @@ final class ReplicaFetcher implements Runnable {
                     end);
         } else if (data.getError() == ErrorCode.NONE) {
             p.appendAsFollower(copy(data.getRecords()), f.leaderEpoch(), data.getHighWatermark());
-        } else if (data.getError() == ErrorCode.OFFSET_OUT_OF_RANGE
-                && p.log().logEndOffset() < data.getLogStartOffset()) {
+        } else if (data.getError() == ErrorCode.OFFSET_OUT_OF_RANGE) {
+            // Outside the leader's log (behind its start, or an epoch it no longer holds): start
+            // over at the leader's log start; everything from there is fetched again.
             LOG.info(
-                    "{}: behind leader {}'s log start {}; restarting the log there",
+                    "{}: out of range of leader {}'s log ({}); restarting the log at {}",
                     tp,
                     leaderId,
+                    data.getErrorMessage(),
                     data.getLogStartOffset());
             p.restartFollowerLogAt(f.leaderEpoch(), data.getLogStartOffset());
         } else {

@@ -23,7 +23,9 @@ public final class ReplicaFetchers implements AutoCloseable {
     private final ThreadFactory threads;
     private final Clock clock;
     private final Map<Integer, ReplicaFetcher> byLeader = new HashMap<>();
+    private final Map<ReplicaFetcher, Thread> threadOf = new HashMap<>();
     private final Map<TopicPartition, Integer> leaderOf = new HashMap<>();
+    private static final long CLOSE_WAIT_MS = 2_000;
     private boolean closed;
     private volatile boolean paused;
 
@@ -52,7 +54,9 @@ public final class ReplicaFetchers implements AutoCloseable {
         unfollow(tp);
         ReplicaFetcher fetcher = byLeader.computeIfAbsent(leader, id -> {
             ReplicaFetcher f = new ReplicaFetcher(nodeId, incarnationId, id, endpoints, clock, () -> paused);
-            threads.newThread(f).start();
+            Thread t = threads.newThread(f);
+            threadOf.put(f, t);
+            t.start();
             return f;
         });
         fetcher.follow(p, leaderEpoch);
@@ -70,6 +74,7 @@ public final class ReplicaFetchers implements AutoCloseable {
         if (f.isIdle()) {
             f.stop();
             byLeader.remove(leader);
+            threadOf.remove(f);
         }
     }
 
@@ -86,11 +91,21 @@ public final class ReplicaFetchers implements AutoCloseable {
         return Map.copyOf(leaderOf);
     }
 
+    /** Stops every fetcher and waits (a little) for its thread, so no fetched batch lands after the logs close. */
     @Override
     public synchronized void close() {
         closed = true;
         byLeader.values().forEach(ReplicaFetcher::stop);
+        for (Thread t : threadOf.values()) {
+            try {
+                t.join(CLOSE_WAIT_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         byLeader.clear();
+        threadOf.clear();
         leaderOf.clear();
     }
 }

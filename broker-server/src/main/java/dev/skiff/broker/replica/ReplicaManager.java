@@ -21,7 +21,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +39,7 @@ public final class ReplicaManager {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaManager.class);
     public static final long EARLIEST_TIMESTAMP = -2L;
     public static final long LATEST_TIMESTAMP = -1L;
+    static final long ISR_RETRY_MS = 500;
 
     private final int nodeId;
     private final List<LogManager> logDirs;
@@ -144,12 +147,20 @@ public final class ReplicaManager {
             } else {
                 p.log().updateConfig(configFor(a));
             }
-            takeRole(p, a);
+            try {
+                takeRole(p, a);
+            } catch (IOException | RuntimeException e) {
+                LOG.error(
+                        "{}: could not take the role the metadata gives it; retried with the next image",
+                        a.topicPartition(),
+                        e);
+            }
         }
         for (TopicPartition tp : List.copyOf(partitions.keySet())) {
             if (!wanted.contains(tp)) {
                 fetchers.unfollow(tp);
-                partitions.remove(tp);
+                Partition gone = partitions.remove(tp);
+                gone.removed();
                 for (LogManager m : logDirs) {
                     if (m.get(tp).isPresent()) {
                         m.deleteLog(tp);
@@ -271,7 +282,12 @@ public final class ReplicaManager {
         if (p == null || !p.isLeader() || p.leaderEpoch() != leaderEpoch) {
             return Optional.of(ErrorCode.NOT_LEADER_OR_FOLLOWER);
         }
-        if (p.highWatermark() < requiredOffset) {
+        long hw = p.highWatermark();
+        if (!p.isLeader() || p.leaderEpoch() != leaderEpoch) {
+            // Leadership moved between the two reads: that HW may be a follower's.
+            return Optional.of(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+        }
+        if (hw < requiredOffset) {
             return Optional.empty();
         }
         return Optional.of(
@@ -368,7 +384,8 @@ public final class ReplicaManager {
             int currentLeaderEpoch,
             long fetchOffset,
             int lastFetchedEpoch,
-            int maxBytes) {
+            int maxBytes,
+            boolean minOneBatch) {
         Partition p = partitions.get(tp);
         if (p == null || !p.isLeader()) {
             return ReplicaFetchOutcome.failed(notHostedCode(tp), notHosted(tp));
@@ -390,16 +407,26 @@ public final class ReplicaManager {
         if (lastFetchedEpoch >= 0) {
             LeaderEpochCache.EpochEndOffset end =
                     log.leaderEpochCache().endOffsetFor(lastFetchedEpoch, log.logEndOffset());
+            if (end.epoch() == LeaderEpochCache.UNDEFINED_EPOCH) {
+                // The follower's last epoch is older than anything this leader still has: it
+                // starts over at this log's start.
+                return new ReplicaFetchOutcome(
+                        ErrorCode.OFFSET_OUT_OF_RANGE,
+                        "epoch " + lastFetchedEpoch + " is older than every epoch " + tp + " still holds",
+                        p.highWatermark(),
+                        log.logStartOffset(),
+                        -1,
+                        -1,
+                        ByteBuffer.allocate(0));
+            }
             if (end.epoch() < lastFetchedEpoch || end.endOffset() < fetchOffset) {
-                long endOffset =
-                        end.endOffset() == LeaderEpochCache.UNDEFINED_OFFSET ? log.logStartOffset() : end.endOffset();
                 return new ReplicaFetchOutcome(
                         ErrorCode.NONE,
                         "",
                         p.highWatermark(),
                         log.logStartOffset(),
                         end.epoch(),
-                        endOffset,
+                        end.endOffset(),
                         ByteBuffer.allocate(0));
             }
         }
@@ -417,7 +444,11 @@ public final class ReplicaManager {
         p.followerFetched(replicaId, incarnation, fetchOffset)
                 .ifPresent(proposal -> proposeIsr(p, a, proposal.isr(), proposal.joining(), "expand"));
         try {
-            LogReadInfo read = log.read(fetchOffset, maxBytes, log.logEndOffset(), true);
+            if (maxBytes <= 0 && !minOneBatch) {
+                return new ReplicaFetchOutcome(
+                        ErrorCode.NONE, "", p.highWatermark(), log.logStartOffset(), -1, -1, ByteBuffer.allocate(0));
+            }
+            LogReadInfo read = log.read(fetchOffset, maxBytes, log.logEndOffset(), minOneBatch);
             ByteBuffer bytes = read.slice().isPresent() ? read.slice().get().readAll() : ByteBuffer.allocate(0);
             return new ReplicaFetchOutcome(ErrorCode.NONE, "", p.highWatermark(), read.logStartOffset(), -1, -1, bytes);
         } catch (LogException e) {
@@ -443,7 +474,16 @@ public final class ReplicaManager {
             Partition p, PartitionAssignment seen, List<Integer> isr, Map<Integer, String> joining, String why) {
         LOG.info("{}: asking the controller to {} the ISR {} to {}", seen.topicPartition(), why, seen.isr(), isr);
         isrChannel.alterIsr(seen, isr, joining).whenComplete((committed, error) -> {
-            if (error != null || !Boolean.TRUE.equals(committed)) {
+            if (error != null) {
+                // The outcome is unknown (a timeout, no controller): the change may still commit,
+                // so the ISR counted for the HW keeps the proposal (KIP-497) and it is sent again.
+                CompletableFuture.delayedExecutor(ISR_RETRY_MS, TimeUnit.MILLISECONDS)
+                        .execute(() -> {
+                            if (p.isPending(isr) && p.assignment().partitionEpoch() == seen.partitionEpoch()) {
+                                proposeIsr(p, seen, isr, joining, why + " (again)");
+                            }
+                        });
+            } else if (!committed) {
                 p.clearPendingIsr(isr);
             }
         });

@@ -12,6 +12,7 @@ import dev.skiff.proto.v1.ReplicaFetchResponse;
 import dev.skiff.proto.v1.ReplicaPartitionData;
 import dev.skiff.proto.v1.ReplicationGrpc;
 import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +43,16 @@ public final class ReplicationService extends ReplicationGrpc.ReplicationImplBas
 
     @Override
     public StreamObserver<ReplicaFetchRequest> replicate(StreamObserver<ReplicaFetchResponse> out) {
+        AtomicReference<ParkedFetch> parked = new AtomicReference<>();
+        if (out instanceof ServerCallStreamObserver<ReplicaFetchResponse> call) {
+            // A follower that abandons a round (or goes away) leaves nothing parked behind.
+            call.setOnCancelHandler(() -> {
+                ParkedFetch f = parked.get();
+                if (f != null) {
+                    f.abandon();
+                }
+            });
+        }
         return new StreamObserver<>() {
             @Override
             public void onNext(ReplicaFetchRequest request) {
@@ -53,7 +65,9 @@ public final class ReplicationService extends ReplicationGrpc.ReplicationImplBas
                             .asRuntimeException());
                     return;
                 }
-                new ParkedFetch(request, out).start();
+                ParkedFetch f = new ParkedFetch(request, out);
+                parked.set(f);
+                f.start();
             }
 
             @Override
@@ -119,9 +133,12 @@ public final class ReplicationService extends ReplicationGrpc.ReplicationImplBas
         private ReplicaFetchResponse read() {
             ReplicaFetchResponse.Builder r = ReplicaFetchResponse.newBuilder();
             int budget = Math.max(1, request.getMaxBytes());
+            boolean first = true;
             for (ReplicaFetchPartition p : request.getPartitionsList()) {
                 TopicPartition tp = new TopicPartition(p.getTopic(), p.getIndex());
                 int max = Math.max(0, Math.min(budget, p.getPartitionMaxBytes()));
+                // Only the first partition with data may go over the budget (one whole batch), so
+                // a response stays near max_bytes however many partitions lag.
                 ReplicaManager.ReplicaFetchOutcome o = replicas.replicaFetch(
                         request.getReplicaId(),
                         request.getReplicaIncarnationId(),
@@ -129,7 +146,11 @@ public final class ReplicationService extends ReplicationGrpc.ReplicationImplBas
                         p.getCurrentLeaderEpoch(),
                         p.getFetchOffset(),
                         p.getLastFetchedEpoch(),
-                        max);
+                        max,
+                        first);
+                if (o.records().hasRemaining()) {
+                    first = false;
+                }
                 budget -= o.records().remaining();
                 ReplicaPartitionData.Builder d = ReplicaPartitionData.newBuilder()
                         .setTopic(p.getTopic())
@@ -149,10 +170,14 @@ public final class ReplicationService extends ReplicationGrpc.ReplicationImplBas
             return r.build();
         }
 
-        private void finish(ReplicaFetchResponse response) {
-            if (!done.compareAndSet(false, true)) {
-                return;
+        /** The call was cancelled: stop waiting, answer nothing. */
+        void abandon() {
+            if (done.compareAndSet(false, true)) {
+                release();
             }
+        }
+
+        private void release() {
             for (Partition p : watched) {
                 p.removeAppendListener(onData);
             }
@@ -160,6 +185,13 @@ public final class ReplicationService extends ReplicationGrpc.ReplicationImplBas
             if (t != null) {
                 t.cancel(false);
             }
+        }
+
+        private void finish(ReplicaFetchResponse response) {
+            if (!done.compareAndSet(false, true)) {
+                return;
+            }
+            release();
             try {
                 synchronized (out) {
                     out.onNext(response);

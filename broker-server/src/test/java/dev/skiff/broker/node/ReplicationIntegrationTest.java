@@ -186,6 +186,36 @@ class ReplicationIntegrationTest {
         await().atMost(WAIT).untilAsserted(() -> assertEquals(wide, cluster.localValues(returned, "wide", 0)));
     }
 
+    @Test
+    void aLeaderThatWroteNothingInItsEpochFollowsAgainWithoutLooping() throws Exception {
+        cluster = TestCluster.start(3, tmp, Map.of("auto.leader.rebalance.enable", "false"));
+        assertEquals(
+                ErrorCode.NONE,
+                cluster.create("idle", 1, 3, Map.of("min.insync.replicas", "3")).getError());
+        int preferred = awaitLeader("idle", -1).getLeader();
+        assertEquals(
+                ErrorCode.NONE,
+                cluster.produce(preferred, "idle", 0, -1, "a", "b").getError());
+        // Leadership moves away and back without a write in between: the interim leader holds an
+        // epoch with no batch in it, which it must drop when it follows again.
+        cluster.stop(preferred);
+        int interim = awaitLeader("idle", preferred).getLeader();
+        cluster.restart(preferred);
+        await().atMost(WAIT).until(() -> cluster.partition("idle", 0).getIsrCount() == 3);
+        var elected = dev.skiff.proto.v1.AdminGrpc.newBlockingStub(cluster.channel(interim))
+                .electLeaders(dev.skiff.proto.v1.ElectLeadersRequest.newBuilder()
+                        .setElectionType(dev.skiff.proto.v1.ElectionType.PREFERRED)
+                        .setAllTopicPartitions(true)
+                        .build());
+        assertEquals(ErrorCode.NONE, elected.getError(), elected.toString());
+        await().atMost(WAIT).until(() -> cluster.partition("idle", 0).getLeader() == preferred);
+        // min.insync.replicas=3: this write needs the interim leader to fetch again.
+        PartitionProduceResponse r = cluster.produce(preferred, "idle", 0, -1, "c");
+        assertEquals(ErrorCode.NONE, r.getError(), r.getErrorMessage());
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertEquals(List.of("a", "b", "c"), cluster.localValues(interim, "idle", 0)));
+    }
+
     private static void deleteRecursively(Path dir) throws java.io.IOException {
         try (var paths = java.nio.file.Files.walk(dir)) {
             for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
