@@ -342,6 +342,69 @@ public final class Consumer implements AutoCloseable {
         return out;
     }
 
+    // Consumer-group API (issue 5). These signatures are the contract the CLI and the examples are
+    // written against; the group membership behind them replaces these placeholders.
+
+    /** Joins the group {@code group.id} and reads the partitions it assigns of these topics. */
+    public void subscribe(Collection<String> topics) {
+        subscribe(topics, ConsumerRebalanceListener.noOp());
+    }
+
+    public void subscribe(Collection<String> topics, ConsumerRebalanceListener listener) {
+        throw new UnsupportedOperationException("consumer groups are not implemented yet");
+    }
+
+    /** Subscribes to every topic whose whole name matches, re-evaluated as topics come and go. */
+    public void subscribe(java.util.regex.Pattern pattern, ConsumerRebalanceListener listener) {
+        throw new UnsupportedOperationException("consumer groups are not implemented yet");
+    }
+
+    /** Leaves the group's subscription (and the group); assigned partitions are dropped. */
+    public void unsubscribe() {
+        throw new UnsupportedOperationException("consumer groups are not implemented yet");
+    }
+
+    /** The topics subscribed to; empty when partitions were assigned by hand. */
+    public Set<String> subscription() {
+        throw new UnsupportedOperationException("consumer groups are not implemented yet");
+    }
+
+    /** Commits the positions of every assigned partition and waits for the coordinator's answer. */
+    public void commitSync() {
+        throw new UnsupportedOperationException("consumer groups are not implemented yet");
+    }
+
+    public void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        throw new UnsupportedOperationException("consumer groups are not implemented yet");
+    }
+
+    /** Commits the positions of every assigned partition; the callback runs in a later poll. */
+    public void commitAsync(OffsetCommitCallback callback) {
+        throw new UnsupportedOperationException("consumer groups are not implemented yet");
+    }
+
+    public void commitAsync(Map<TopicPartition, OffsetAndMetadata> offsets, OffsetCommitCallback callback) {
+        throw new UnsupportedOperationException("consumer groups are not implemented yet");
+    }
+
+    /** The group's committed offsets; partitions without one are absent. */
+    public Map<TopicPartition, OffsetAndMetadata> committed(Set<TopicPartition> partitions) {
+        throw new UnsupportedOperationException("consumer groups are not implemented yet");
+    }
+
+    /** Stops fetching these partitions (they stay assigned) until {@link #resume}. */
+    public void pause(Collection<TopicPartition> partitions) {
+        throw new UnsupportedOperationException("not implemented yet");
+    }
+
+    public void resume(Collection<TopicPartition> partitions) {
+        throw new UnsupportedOperationException("not implemented yet");
+    }
+
+    public Set<TopicPartition> paused() {
+        throw new UnsupportedOperationException("not implemented yet");
+    }
+
     public ConsumerConfig config() {
         return config;
     }
