@@ -20,7 +20,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -284,65 +283,6 @@ class ConsumerGroupIT {
 
     private static List<MemberProcess> live(List<MemberProcess> members) {
         return members.stream().filter(MemberProcess::isAlive).toList();
-    }
-
-    /** An acks=all producer spreading numbered records over every partition at a steady rate. */
-    static final class SteadyProducer implements AutoCloseable {
-        private final Producer producer;
-        private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
-        private final AtomicLong next = new AtomicLong();
-        private final Set<String> acked = ConcurrentHashMap.newKeySet();
-        private final AtomicLong failures = new AtomicLong();
-        private final String topic;
-        private final int partitions;
-
-        SteadyProducer(String bootstrap, String topic, int partitions, int recordsPerSecond) {
-            this.topic = topic;
-            this.partitions = partitions;
-            this.producer = new Producer(Map.of(
-                    "bootstrap.servers", bootstrap,
-                    "acks", "all",
-                    "linger.ms", "5",
-                    "delivery.timeout.ms", "120000"));
-            int perTick = Math.max(1, recordsPerSecond / 100);
-            ticker.scheduleAtFixedRate(() -> send(perTick), 0, 10, TimeUnit.MILLISECONDS);
-        }
-
-        private void send(int count) {
-            for (int i = 0; i < count; i++) {
-                long seq = next.getAndIncrement();
-                String value = "v" + seq;
-                producer.send(
-                        new ProducerRecord(
-                                topic, (int) (seq % partitions), null, value.getBytes(StandardCharsets.UTF_8)),
-                        (md, e) -> {
-                            if (e == null) {
-                                acked.add(value);
-                            } else {
-                                failures.incrementAndGet();
-                            }
-                        });
-            }
-        }
-
-        void stop() {
-            ticker.shutdownNow();
-            producer.flush();
-        }
-
-        Set<String> ackedValues() {
-            return Set.copyOf(acked);
-        }
-
-        long failures() {
-            return failures.get();
-        }
-
-        @Override
-        public void close() {
-            ticker.shutdownNow();
-            producer.close(Duration.ofSeconds(5));
-        }
     }
 
     /** Samples the committed offsets every 100 ms and remembers any that moved backwards. */
