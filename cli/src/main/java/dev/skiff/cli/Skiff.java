@@ -38,7 +38,8 @@ import picocli.CommandLine.Spec;
             ProducerPerfCommand.class,
             ConsumerPerfCommand.class,
             ClusterCommand.class,
-            LeaderElectionCommand.class
+            LeaderElectionCommand.class,
+            MetadataQuorumCommand.class
         })
 public final class Skiff implements Callable<Integer> {
     public static final int OK = 0;

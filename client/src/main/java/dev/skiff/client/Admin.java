@@ -21,6 +21,7 @@ import dev.skiff.proto.v1.DescribeClusterRequest;
 import dev.skiff.proto.v1.DescribeClusterResponse;
 import dev.skiff.proto.v1.DescribeConfigsRequest;
 import dev.skiff.proto.v1.DescribeConfigsResponse;
+import dev.skiff.proto.v1.DescribeQuorumRequest;
 import dev.skiff.proto.v1.DescribeTopicsRequest;
 import dev.skiff.proto.v1.DescribeTopicsResponse;
 import dev.skiff.proto.v1.ElectLeadersResponse;
@@ -222,6 +223,53 @@ public final class Admin implements AutoCloseable {
                     ClusterDescription fromController = AdminProtocol.cluster(resp);
                     return fromController.lagsKnown() ? fromController : first;
                 });
+    }
+
+    /**
+     * How far every voter and observer has replicated the metadata log. Only the active controller
+     * knows, so this asks {@link #describeCluster} which node that is and asks it, again if the
+     * role moved meanwhile, until {@code default.api.timeout.ms}.
+     */
+    public CompletableFuture<QuorumInfo> describeMetadataQuorum() {
+        long deadlineMs = ctx.clock().millis() + ctx.defaultApiTimeoutMs();
+        return describeQuorumOnce(deadlineMs);
+    }
+
+    private CompletableFuture<QuorumInfo> describeQuorumOnce(long deadlineMs) {
+        return describeCluster().thenCompose(cluster -> {
+            Optional<HostPort> controller = cluster.registeredBrokers().stream()
+                    .filter(b -> b.id() == cluster.controllerId() && !b.host().isEmpty() && b.port() > 0)
+                    .map(b -> new HostPort(b.host(), b.port()))
+                    .findFirst();
+            if (controller.isEmpty()) {
+                return retryQuorum(deadlineMs, "no active controller with a client endpoint is known");
+            }
+            return channels.call(
+                            controller.get(),
+                            AdminGrpc.getDescribeQuorumMethod(),
+                            DescribeQuorumRequest.getDefaultInstance(),
+                            config.common().requestTimeoutMs())
+                    .handle((resp, failure) -> {
+                        if (failure == null && resp.getError() == dev.skiff.proto.v1.ErrorCode.NONE) {
+                            return CompletableFuture.completedFuture(AdminProtocol.quorum(resp));
+                        }
+                        String why = failure != null ? failure.toString() : resp.getErrorMessage();
+                        return retryQuorum(deadlineMs, why);
+                    })
+                    .thenCompose(f -> f);
+        });
+    }
+
+    private CompletableFuture<QuorumInfo> retryQuorum(long deadlineMs, String why) {
+        if (ctx.clock().millis() >= deadlineMs) {
+            return CompletableFuture.failedFuture(
+                    new TimeoutException("could not describe the metadata quorum: " + why));
+        }
+        return CompletableFuture.supplyAsync(
+                        () -> null,
+                        CompletableFuture.delayedExecutor(
+                                config.common().retryBackoffMs(), java.util.concurrent.TimeUnit.MILLISECONDS, timers))
+                .thenCompose(ignored -> describeQuorumOnce(deadlineMs));
     }
 
     /**

@@ -69,6 +69,24 @@ class SkiffClusterIT {
         assertEquals(0, start.exit(), start.output());
         await().atMost(Duration.ofSeconds(60)).until(() -> describe().contains("Leader: 2\tReplicas: 2"));
 
+        // The restarted voter catches up on the metadata log: every replica at lag 0.
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            CliRun q = CliRun.run(
+                    work, "", "metadata-quorum", "describe", "--replication", "--bootstrap-server", BOOTSTRAP);
+            return q.exitCode() == 0
+                    && q.stdout()
+                                    .lines()
+                                    .skip(1)
+                                    .filter(l -> l.split("\\s+")[2].equals("0"))
+                                    .count()
+                            == 3;
+        });
+        CliRun quorum =
+                CliRun.run(work, "", "metadata-quorum", "describe", "--status", "--bootstrap-server", BOOTSTRAP);
+        assertEquals(0, quorum.exitCode(), quorum.toString());
+        assertTrue(quorum.stdout().contains("CurrentVoters:          [1,2,3]"), quorum.toString());
+        assertTrue(quorum.stdout().contains("MaxFollowerLag:         0"), quorum.toString());
+
         ClusterScript.Run downRun = script("down");
         assertEquals(0, downRun.exit(), downRun.output());
         assertEquals(

@@ -64,7 +64,11 @@ public final class ServerKeys {
 
     static {
         key(NODE_ID, "1", "this node's id (alias broker.id); unique in the cluster");
-        key(PROCESS_ROLES, "broker,controller", "broker, controller, or both");
+        key(
+                PROCESS_ROLES,
+                "broker,controller",
+                "broker,controller (a combined node) or broker (follows the metadata log without voting);"
+                        + " controller-only nodes are not supported yet");
         key(CONTROLLER_QUORUM_VOTERS, "", "id@host:port of every controller; default: this node alone");
         key(
                 LISTENERS,
@@ -105,7 +109,10 @@ public final class ServerKeys {
         key(LOG_RETENTION_BYTES, "-1", "topic default retention.bytes per partition; -1 no limit");
         key(LOG_CLEANUP_POLICY, "delete", "topic default cleanup.policy: delete, compact or compact,delete");
         key(LOG_CLEANER_DELETE_RETENTION_MS, "86400000", "topic default delete.retention.ms");
-        key(LOG_MESSAGE_TIMESTAMP_TYPE, "CreateTime", "topic default message.timestamp.type");
+        key(
+                LOG_MESSAGE_TIMESTAMP_TYPE,
+                "CreateTime",
+                "topic default message.timestamp.type (alias message.timestamp.type)");
         key(
                 LOG_FLUSH_POLICY,
                 "fsync",

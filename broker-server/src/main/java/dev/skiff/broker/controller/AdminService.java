@@ -13,6 +13,7 @@ import dev.skiff.metadata.MetadataImage;
 import dev.skiff.metadata.NewTopic;
 import dev.skiff.metadata.PreferredLeaders;
 import dev.skiff.metadata.TopicImage;
+import dev.skiff.metadata.quorum.QuorumReplication;
 import dev.skiff.proto.v1.AdminGrpc;
 import dev.skiff.proto.v1.AlterConfigsRequest;
 import dev.skiff.proto.v1.AlterConfigsResource;
@@ -35,6 +36,8 @@ import dev.skiff.proto.v1.DescribeClusterResponse;
 import dev.skiff.proto.v1.DescribeConfigsRequest;
 import dev.skiff.proto.v1.DescribeConfigsResponse;
 import dev.skiff.proto.v1.DescribeConfigsResult;
+import dev.skiff.proto.v1.DescribeQuorumRequest;
+import dev.skiff.proto.v1.DescribeQuorumResponse;
 import dev.skiff.proto.v1.DescribeTopicsRequest;
 import dev.skiff.proto.v1.DescribeTopicsResponse;
 import dev.skiff.proto.v1.ElectLeadersRequest;
@@ -45,6 +48,7 @@ import dev.skiff.proto.v1.ListTopicsRequest;
 import dev.skiff.proto.v1.ListTopicsResponse;
 import dev.skiff.proto.v1.PartitionCountUpdate;
 import dev.skiff.proto.v1.PartitionElectionResult;
+import dev.skiff.proto.v1.QuorumReplica;
 import dev.skiff.proto.v1.QuorumVoter;
 import dev.skiff.proto.v1.ResourceType;
 import dev.skiff.proto.v1.TopicDescription;
@@ -376,6 +380,42 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
 
     private static Duration timeout(int timeoutMs) {
         return timeoutMs <= 0 ? TIMEOUT_DEFAULT : Duration.ofMillis(Math.min(timeoutMs, 300_000));
+    }
+
+    @Override
+    public void describeQuorum(DescribeQuorumRequest request, StreamObserver<DescribeQuorumResponse> out) {
+        Optional<QuorumReplication> replication = controller.quorumReplication();
+        if (replication.isEmpty()) {
+            OptionalInt active = controllerId.get();
+            answer(
+                    out,
+                    DescribeQuorumResponse.newBuilder()
+                            .setError(ErrorCode.NOT_CONTROLLER)
+                            .setErrorMessage("node " + nodeId + " is not the active controller"
+                                    + (active.isPresent() ? "; node " + active.getAsInt() + " is" : "; none is elected")
+                                    + ": only it knows how far every replica of the metadata log is")
+                            .setLeaderId(active.orElse(-1))
+                            .build());
+            return;
+        }
+        QuorumReplication q = replication.get();
+        DescribeQuorumResponse.Builder b = DescribeQuorumResponse.newBuilder()
+                .setClusterId(controller.image().clusterId().orElse(""))
+                .setLeaderId(q.leaderId())
+                .setLeaderEpoch(q.term())
+                .setHighWatermark(q.highWatermark());
+        q.voters().forEach(r -> b.addVoters(replica(r)));
+        q.observers().forEach(r -> b.addObservers(replica(r)));
+        answer(out, b.build());
+    }
+
+    private static QuorumReplica replica(QuorumReplication.Replica r) {
+        return QuorumReplica.newBuilder()
+                .setNodeId(r.nodeId())
+                .setLogEndOffset(r.logEndOffset())
+                .setLastFetchTimestampMs(r.lastFetchMs().orElse(-1))
+                .setLastCaughtUpTimestampMs(r.lastCaughtUpMs().orElse(-1))
+                .build();
     }
 
     private static <T> void answer(StreamObserver<T> out, T response) {

@@ -52,6 +52,11 @@ public final class ControllerClient {
         return channel.status();
     }
 
+    /** The metadata log's replication by every voter and observer, if this node is the active controller. */
+    public java.util.Optional<dev.skiff.metadata.quorum.QuorumReplication> quorumReplication() {
+        return channel.replication(clock.millis());
+    }
+
     /** Decides and, unless refused or a no-op, commits; the answer says which. */
     public <T> Decision<T> run(Function<MetadataImage, Decision<T>> decide, Duration timeout) {
         long deadlineMs = clock.millis() + timeout.toMillis();

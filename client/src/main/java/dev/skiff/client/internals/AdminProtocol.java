@@ -145,6 +145,28 @@ public final class AdminProtocol {
         return out;
     }
 
+    public static dev.skiff.client.QuorumInfo quorum(dev.skiff.proto.v1.DescribeQuorumResponse resp) {
+        return new dev.skiff.client.QuorumInfo(
+                resp.getClusterId(),
+                resp.getLeaderId(),
+                resp.getLeaderEpoch(),
+                resp.getHighWatermark(),
+                resp.getVotersList().stream().map(AdminProtocol::replica).toList(),
+                resp.getObserversList().stream().map(AdminProtocol::replica).toList());
+    }
+
+    private static dev.skiff.client.QuorumInfo.ReplicaState replica(dev.skiff.proto.v1.QuorumReplica r) {
+        return new dev.skiff.client.QuorumInfo.ReplicaState(
+                r.getNodeId(),
+                r.getLogEndOffset(),
+                r.getLastFetchTimestampMs() < 0
+                        ? java.util.OptionalLong.empty()
+                        : java.util.OptionalLong.of(r.getLastFetchTimestampMs()),
+                r.getLastCaughtUpTimestampMs() < 0
+                        ? java.util.OptionalLong.empty()
+                        : java.util.OptionalLong.of(r.getLastCaughtUpTimestampMs()));
+    }
+
     public static ClusterDescription cluster(DescribeClusterResponse resp) {
         List<Node> brokers = new ArrayList<>();
         for (BrokerEndpoint b : resp.getBrokersList()) {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -247,6 +248,54 @@ public final class MetadataQuorum implements AutoCloseable {
             }
         }
         return new QuorumStatus(leaderId(), currentTerm(), appliedImage().index(), commitIndexes);
+    }
+
+    /**
+     * Every voter's and observer's replication of the metadata log, if this node is the leader (only
+     * the leader hears from all of them); empty otherwise.
+     *
+     * @param nowMs the caller's wall clock, to turn Ratis' "last heard from N ms ago" into a time
+     */
+    public Optional<QuorumReplication> replication(long nowMs) {
+        RaftServer current = server;
+        if (current == null || !isLeader()) {
+            return Optional.empty();
+        }
+        try {
+            RaftServer.Division division = current.getDivision(group.getGroupId());
+            Map<Integer, Long> elapsedMs = new HashMap<>();
+            org.apache.ratis.proto.RaftProtos.RoleInfoProto role =
+                    division.getInfo().getRoleInfoProto();
+            for (org.apache.ratis.proto.RaftProtos.ServerRpcProto f :
+                    role.getLeaderInfo().getFollowerInfoList()) {
+                elapsedMs.put(nodeIdOf(RaftPeerId.valueOf(f.getId().getId())), f.getLastRpcElapsedTimeMs());
+            }
+            long commit = division.getRaftLog().getLastCommittedIndex();
+            List<QuorumReplication.Replica> voters = new ArrayList<>();
+            List<QuorumReplication.Replica> observers = new ArrayList<>();
+            for (CommitInfoProto info : division.getCommitInfos()) {
+                int node = nodeIdOf(RaftPeerId.valueOf(info.getServer().getId()));
+                long end = node == config.nodeId() ? commit : info.getCommitIndex();
+                OptionalLong fetched = node == config.nodeId()
+                        ? OptionalLong.of(nowMs)
+                        : elapsedMs.containsKey(node)
+                                ? OptionalLong.of(nowMs - elapsedMs.get(node))
+                                : OptionalLong.empty();
+                OptionalLong caughtUp = end >= commit ? fetched : OptionalLong.empty();
+                QuorumReplication.Replica r = new QuorumReplication.Replica(node, end, fetched, caughtUp);
+                if (config.voters().stream().anyMatch(v -> v.nodeId() == node)) {
+                    voters.add(r);
+                } else {
+                    observers.add(r);
+                }
+            }
+            voters.sort(Comparator.comparingInt(QuorumReplication.Replica::nodeId));
+            observers.sort(Comparator.comparingInt(QuorumReplication.Replica::nodeId));
+            return Optional.of(new QuorumReplication(config.nodeId(), currentTerm(), commit, voters, observers));
+        } catch (IOException e) {
+            LOG.debug("node {} has no division of {}: {}", config.nodeId(), group.getGroupId(), e.toString());
+            return Optional.empty();
+        }
     }
 
     public int nodeId() {
