@@ -61,8 +61,16 @@ class ForeignClusterDataDirTest {
 
     /** Runs a real single-node cluster on {@code data} and {@code meta} once, with a topic; returns its id. */
     private static String runClusterOnce(Path data, Path meta) throws IOException, InterruptedException {
-        Map<String, String> props =
-                Map.of("listeners", listeners(), "log.dirs", data.toString(), "metadata.log.dir", meta.toString());
+        Map<String, String> props = Map.of(
+                "listeners",
+                listeners(),
+                "log.dirs",
+                data.toString(),
+                "metadata.log.dir",
+                meta.toString(),
+                // A node alone fences itself if a loaded machine delays its heartbeats past the session.
+                "broker.session.timeout.ms",
+                "15000");
         ServerConfig config = ServerConfig.parse(props, w -> {});
         try (SkiffNode node = SkiffNode.start(config, props, Clock.systemUTC())) {
             ManagedChannel channel = NettyChannelBuilder.forAddress(new InetSocketAddress(

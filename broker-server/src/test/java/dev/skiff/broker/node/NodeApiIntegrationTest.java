@@ -99,6 +99,8 @@ class NodeApiIntegrationTest {
         props.put("listeners", "PLAINTEXT://127.0.0.1:" + freePort() + ",CONTROLLER://127.0.0.1:" + freePort());
         props.put("log.dirs", tmp.resolve(name).toString());
         props.put("num.partitions", Integer.toString(NUM_PARTITIONS));
+        // A node alone fences itself if a loaded machine delays its heartbeats past the session.
+        props.put("broker.session.timeout.ms", "15000");
         props.putAll(extra);
         ServerConfig config = ServerConfig.parse(props, w -> {});
         SkiffNode n = SkiffNode.start(config, props, Clock.systemUTC());
