@@ -37,6 +37,7 @@ import dev.skiff.proto.v1.MetadataResponse;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.ProtoReflectionService;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -386,7 +387,8 @@ public final class SkiffNode implements AutoCloseable {
                 .addService(new ReplicationService(replicas, scheduler))
                 .addService(admin)
                 .addService(new HeartbeatService(quorum, sessions, clock))
-                .addService(ProtoReflectionService.newInstance())
+                .addService(ProtoReflectionServiceV1.newInstance()) // grpcurl asks v1 first
+                .addService(ProtoReflectionService.newInstance()) // v1alpha, for older tools
                 .maxInboundMessageSize(config.logDefaults().maxMessageBytes() * 2 + 1024 * 1024)
                 .build();
         try {
