@@ -69,6 +69,8 @@ class NodeIntegrationTest {
             props.put("listeners", "PLAINTEXT://127.0.0.1:" + freePort() + ",CONTROLLER://127.0.0.1:" + freePort());
             props.put("log.dirs", tmp.resolve("data").toString());
             props.put("message.max.bytes", "100000");
+            // A node alone fences itself if a loaded machine delays its heartbeats past the session.
+            props.put("broker.session.timeout.ms", "15000");
         }
         ServerConfig config = ServerConfig.parse(props, w -> {});
         node = SkiffNode.start(config, props, Clock.systemUTC());
