@@ -123,30 +123,48 @@ final class StickyPlan {
     /**
      * Passes partitions along chains of members until no chain leads from a member with {@code k}
      * partitions to one with {@code k - 2} or fewer. Each chain lowers the sum of the squared counts,
-     * so this ends; when it has, no other assignment of the movable partitions has a lower sum.
+     * so this ends; when it has, no other placement of the movable partitions has a lower sum. Of
+     * the chains at hand it takes the shortest (fewest partitions move), then the one between the
+     * most and the least loaded member.
      */
     void balance(Moves moves) {
-        boolean moved = true;
-        while (moved) {
-            moved = false;
-            Integer[] byLoad = new Integer[memberIds.size()];
-            Arrays.setAll(byLoad, m -> m);
-            Arrays.sort(byLoad, Comparator.comparing((Integer m) -> -load(m)).thenComparing(m -> m));
-            for (int source : byLoad) {
-                if (shiftAlongShortestChain(source, moves)) {
-                    moved = true;
-                    break;
+        while (true) {
+            Chain best = null;
+            for (int source = 0; source < memberIds.size(); source++) {
+                Chain chain = shortestChainFrom(source, moves);
+                if (chain != null && (best == null || chain.isBetterThan(best))) {
+                    best = chain;
                 }
             }
+            if (best == null) {
+                return;
+            }
+            // From the target back to the source, so each giver still holds what the search saw.
+            for (int y = best.target(); y != best.source(); y = best.parent()[y]) {
+                int giver = best.parent()[y];
+                TopicPartition tp = pickPartition(giver, y, moves);
+                held.get(giver).remove(tp);
+                held.get(y).add(tp);
+            }
+        }
+    }
+
+    /** A way to pass one partition each from {@code source} through {@code parent} links to {@code target}. */
+    private record Chain(int source, int target, int length, int gap, int[] parent) {
+        boolean isBetterThan(Chain other) {
+            if (length != other.length) {
+                return length < other.length;
+            }
+            return gap > other.gap;
         }
     }
 
     /**
      * Breadth-first from {@code source}: an edge X to Y means X holds a movable partition of a topic
-     * Y subscribes to. Takes the nearest member with at least two fewer partitions than the source
-     * (then the least loaded, then the first) and moves one partition along each edge of the way.
+     * Y subscribes to. The nearest member with at least two fewer partitions than the source, the
+     * least loaded of those, the first of those; null if there is none.
      */
-    private boolean shiftAlongShortestChain(int source, Moves moves) {
+    private Chain shortestChainFrom(int source, Moves moves) {
         int members = memberIds.size();
         int[] parent = new int[members];
         int[] depth = new int[members];
@@ -162,32 +180,17 @@ final class StickyPlan {
                     depth[y] = depth[x] + 1;
                     parent[y] = x;
                     queue.add(y);
-                    if (load(y) <= load(source) - 2 && isBetterTarget(y, target, depth)) {
+                    boolean nearer = target == NO_MEMBER || depth[y] < depth[target];
+                    boolean lighter = target != NO_MEMBER && depth[y] == depth[target] && load(y) < load(target);
+                    if (load(y) <= load(source) - 2 && (nearer || lighter)) {
                         target = y;
                     }
                 }
             }
         }
-        if (target == NO_MEMBER) {
-            return false;
-        }
-        // From the target back to the source, so each giver still holds what the search saw.
-        for (int y = target; y != source; y = parent[y]) {
-            TopicPartition tp = pickPartition(parent[y], y, moves);
-            held.get(parent[y]).remove(tp);
-            held.get(y).add(tp);
-        }
-        return true;
-    }
-
-    private boolean isBetterTarget(int y, int target, int[] depth) {
-        if (target == NO_MEMBER) {
-            return true;
-        }
-        if (depth[y] != depth[target]) {
-            return depth[y] < depth[target];
-        }
-        return load(y) < load(target);
+        return target == NO_MEMBER
+                ? null
+                : new Chain(source, target, depth[target], load(source) - load(target), parent);
     }
 
     private Set<String> movableTopics(int member, Moves moves) {
