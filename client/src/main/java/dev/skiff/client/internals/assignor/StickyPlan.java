@@ -4,13 +4,13 @@ import dev.skiff.client.TopicPartition;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -38,6 +38,8 @@ final class StickyPlan {
     private final Map<TopicPartition, Integer> owner = new HashMap<>();
     /** Per member, what the plan gives it; together, each partition in {@link #partitions} once. */
     private final List<TreeSet<TopicPartition>> held = new ArrayList<>();
+    /** Per existing, subscribed topic, its subscribers in member order. */
+    private final Map<String, List<Integer>> subscribers = new TreeMap<>();
 
     StickyPlan(Map<String, Integer> partitionsPerTopic, Map<String, Subscription> subscriptions) {
         this.memberIds = Members.sorted(subscriptions);
@@ -54,6 +56,9 @@ final class StickyPlan {
             }
             topicsOf.add(topics);
             held.add(new TreeSet<>());
+            for (String topic : topics) {
+                subscribers.computeIfAbsent(topic, t -> new ArrayList<>()).add(topicsOf.size() - 1);
+            }
         }
         settleOwners(partitionsPerTopic, subscriptions);
     }
@@ -123,84 +128,138 @@ final class StickyPlan {
     /**
      * Passes partitions along chains of members until no chain leads from a member with {@code k}
      * partitions to one with {@code k - 2} or fewer. Each chain lowers the sum of the squared counts,
-     * so this ends; when it has, no other placement of the movable partitions has a lower sum. Of
-     * the chains at hand it takes the shortest (fewest partitions move), then the one between the
-     * most and the least loaded member.
+     * so this ends; when it has, no other placement of the movable partitions has a lower sum. A
+     * direct move (one partition moves) is preferred to a chain, and the shortest chain to a longer
+     * one.
      */
     void balance(Moves moves) {
-        while (true) {
-            Chain best = null;
-            for (int source = 0; source < memberIds.size(); source++) {
-                Chain chain = shortestChainFrom(source, moves);
-                if (chain != null && (best == null || chain.isBetterThan(best))) {
-                    best = chain;
-                }
-            }
-            if (best == null) {
-                return;
-            }
-            // From the target back to the source, so each giver still holds what the search saw.
-            for (int y = best.target(); y != best.source(); y = best.parent()[y]) {
-                int giver = best.parent()[y];
-                TopicPartition tp = pickPartition(giver, y, moves);
-                held.get(giver).remove(tp);
-                held.get(y).add(tp);
-            }
+        List<TreeMap<String, Integer>> movable = movableCounts(moves);
+        while (moveDirectly(movable, moves) || shiftAlongAChain(movable, moves)) {
+            // Each pass moved something; movable follows the moves.
         }
     }
 
-    /** A way to pass one partition each from {@code source} through {@code parent} links to {@code target}. */
-    private record Chain(int source, int target, int length, int gap, int[] parent) {
-        boolean isBetterThan(Chain other) {
-            if (length != other.length) {
-                return length < other.length;
+    /** Moves one partition from the member that can give to a member with the most fewer. */
+    private boolean moveDirectly(List<TreeMap<String, Integer>> movable, Moves moves) {
+        Map<String, Integer> lightest = new HashMap<>();
+        subscribers.forEach((topic, members) -> {
+            int best = members.get(0);
+            for (int m : members) {
+                best = load(m) < load(best) ? m : best;
             }
-            return gap > other.gap;
+            lightest.put(topic, best);
+        });
+        int giver = NO_MEMBER;
+        int taker = NO_MEMBER;
+        int gap = 1;
+        for (int x = 0; x < memberIds.size(); x++) {
+            for (String topic : movable.get(x).keySet()) {
+                int y = lightest.get(topic);
+                if (load(x) - load(y) > gap) {
+                    giver = x;
+                    taker = y;
+                    gap = load(x) - load(y);
+                }
+            }
         }
+        if (giver == NO_MEMBER) {
+            return false;
+        }
+        move(giver, taker, movable, moves);
+        return true;
     }
 
     /**
-     * Breadth-first from {@code source}: an edge X to Y means X holds a movable partition of a topic
-     * Y subscribes to. The nearest member with at least two fewer partitions than the source, the
-     * least loaded of those, the first of those; null if there is none.
+     * Breadth-first from each member in order of falling load: an edge X to Y means X holds a
+     * movable partition of a topic Y subscribes to. The first source that reaches a member with at
+     * least two fewer partitions passes one partition along each edge of the shortest way there.
+     * What a failed search reached is skipped after: it holds no target for a less loaded source.
      */
-    private Chain shortestChainFrom(int source, Moves moves) {
+    private boolean shiftAlongAChain(List<TreeMap<String, Integer>> movable, Moves moves) {
         int members = memberIds.size();
-        int[] parent = new int[members];
-        int[] depth = new int[members];
-        Arrays.fill(depth, -1);
-        depth[source] = 0;
+        boolean[] searched = new boolean[members];
+        Integer[] byLoad = new Integer[members];
+        Arrays.setAll(byLoad, m -> m);
+        Arrays.sort(byLoad, Comparator.comparing((Integer m) -> -load(m)).thenComparing(m -> m));
+        for (int source : byLoad) {
+            if (searched[source]) {
+                continue;
+            }
+            int[] parent = new int[members];
+            int[] depth = new int[members];
+            Arrays.fill(depth, -1);
+            depth[source] = 0;
+            int target = search(source, movable, searched, parent, depth);
+            if (target != NO_MEMBER) {
+                // From the target back to the source, so each giver still holds what the search saw.
+                for (int y = target; y != source; y = parent[y]) {
+                    move(parent[y], y, movable, moves);
+                }
+                return true;
+            }
+            for (int m = 0; m < members; m++) {
+                searched[m] |= depth[m] >= 0;
+            }
+        }
+        return false;
+    }
+
+    /** The nearest, then least loaded, then first member with two fewer than the source, if any. */
+    private int search(
+            int source, List<TreeMap<String, Integer>> movable, boolean[] searched, int[] parent, int[] depth) {
+        Set<String> expanded = new HashSet<>();
         ArrayDeque<Integer> queue = new ArrayDeque<>(List.of(source));
         int target = NO_MEMBER;
         while (!queue.isEmpty()) {
             int x = queue.poll();
-            Set<String> givable = movableTopics(x, moves);
-            for (int y = 0; y < members; y++) {
-                if (depth[y] < 0 && !Collections.disjoint(givable, topicsOf.get(y))) {
+            if (target != NO_MEMBER && depth[x] >= depth[target]) {
+                break;
+            }
+            for (String topic : movable.get(x).keySet()) {
+                if (!expanded.add(topic)) {
+                    continue;
+                }
+                for (int y : subscribers.get(topic)) {
+                    if (depth[y] >= 0 || searched[y]) {
+                        continue;
+                    }
                     depth[y] = depth[x] + 1;
                     parent[y] = x;
                     queue.add(y);
-                    boolean nearer = target == NO_MEMBER || depth[y] < depth[target];
-                    boolean lighter = target != NO_MEMBER && depth[y] == depth[target] && load(y) < load(target);
-                    if (load(y) <= load(source) - 2 && (nearer || lighter)) {
+                    // Every member found so far is as near as the target: the loop stops a level after it.
+                    boolean lighter = target == NO_MEMBER || load(y) < load(target);
+                    if (load(y) <= load(source) - 2 && lighter) {
                         target = y;
                     }
                 }
             }
         }
-        return target == NO_MEMBER
-                ? null
-                : new Chain(source, target, depth[target], load(source) - load(target), parent);
+        return target;
     }
 
-    private Set<String> movableTopics(int member, Moves moves) {
-        Set<String> topics = new HashSet<>();
-        for (TopicPartition tp : held.get(member)) {
-            if (isMovable(tp, member, moves)) {
-                topics.add(tp.topic());
-            }
+    private void move(int giver, int taker, List<TreeMap<String, Integer>> movable, Moves moves) {
+        TopicPartition tp = pickPartition(giver, taker, moves);
+        held.get(giver).remove(tp);
+        movable.get(giver).computeIfPresent(tp.topic(), (topic, count) -> count == 1 ? null : count - 1);
+        held.get(taker).add(tp);
+        if (isMovable(tp, taker, moves)) {
+            movable.get(taker).merge(tp.topic(), 1, Integer::sum);
         }
-        return topics;
+    }
+
+    /** Per member, by topic, how many partitions it holds that {@code moves} lets go. */
+    private List<TreeMap<String, Integer>> movableCounts(Moves moves) {
+        List<TreeMap<String, Integer>> movable = new ArrayList<>();
+        for (int m = 0; m < memberIds.size(); m++) {
+            TreeMap<String, Integer> counts = new TreeMap<>();
+            for (TopicPartition tp : held.get(m)) {
+                if (isMovable(tp, m, moves)) {
+                    counts.merge(tp.topic(), 1, Integer::sum);
+                }
+            }
+            movable.add(counts);
+        }
+        return movable;
     }
 
     private boolean isMovable(TopicPartition tp, int holder, Moves moves) {
