@@ -139,7 +139,10 @@ final class StickyPlan {
         }
     }
 
-    /** Moves one partition from the member that can give to a member with the most fewer. */
+    /**
+     * The one-partition move with the widest gap: from a member to the least loaded subscriber of
+     * the partition's topic, if that one has at least two fewer.
+     */
     private boolean moveDirectly(List<TreeMap<String, Integer>> movable, Moves moves) {
         Map<String, Integer> lightest = new HashMap<>();
         subscribers.forEach((topic, members) -> {
