@@ -123,4 +123,34 @@ final class AssignmentChecks {
         });
         return moved;
     }
+
+    static int sumOfSquares(Map<String, List<TopicPartition>> assignment) {
+        return assignment.values().stream().mapToInt(p -> p.size() * p.size()).sum();
+    }
+
+    /** By trying every assignment: the least sum of squared counts the subscriptions allow. */
+    static int leastSumOfSquares(RandomGroup group, List<TopicPartition> partitions) {
+        List<Subscription> members = new ArrayList<>(group.subscriptions().values());
+        return leastSumOfSquares(members, partitions, 0, new int[members.size()]);
+    }
+
+    private static int leastSumOfSquares(
+            List<Subscription> members, List<TopicPartition> partitions, int next, int[] counts) {
+        if (next == partitions.size()) {
+            int sum = 0;
+            for (int count : counts) {
+                sum += count * count;
+            }
+            return sum;
+        }
+        int least = Integer.MAX_VALUE;
+        for (int m = 0; m < members.size(); m++) {
+            if (members.get(m).topics().contains(partitions.get(next).topic())) {
+                counts[m]++;
+                least = Math.min(least, leastSumOfSquares(members, partitions, next + 1, counts));
+                counts[m]--;
+            }
+        }
+        return least;
+    }
 }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Assume;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -34,6 +35,11 @@ class AssignorsPropertiesTest {
     @Provide
     Arbitrary<RandomGroup> identical() {
         return RandomGroup.identicalSubscriptions();
+    }
+
+    @Provide
+    Arbitrary<RandomGroup> small() {
+        return RandomGroup.small();
     }
 
     @Provide
@@ -144,5 +150,17 @@ class AssignorsPropertiesTest {
                 assertTrue(before.get(memberId).containsAll(partitions), () -> memberId + " took a partition");
             }
         });
+    }
+
+    @Property
+    void asBalancedAsTheSubscriptionsAllow(@ForAll("small") RandomGroup group) {
+        List<TopicPartition> partitions =
+                new ArrayList<>(Groups.subscribedPartitions(group.partitionsPerTopic(), group.subscriptions()));
+        Assume.that(partitions.size() <= 8);
+        Map<String, List<TopicPartition>> sticky = converged(group);
+        assertEquals(
+                AssignmentChecks.leastSumOfSquares(group, partitions),
+                AssignmentChecks.sumOfSquares(sticky),
+                () -> "no assignment evens the counts out more than " + sticky);
     }
 }

@@ -24,17 +24,22 @@ record RandomGroup(Map<String, Integer> partitionsPerTopic, Map<String, Subscrip
     private record Member(int topicMask, int generation, boolean isStatic, List<TopicPartition> claims) {}
 
     static Arbitrary<RandomGroup> any() {
-        return groups(false);
+        return groups(false, 30, MEMBERS_MAX);
+    }
+
+    /** At most 4 members and 3 partitions a topic: small enough to try every assignment. */
+    static Arbitrary<RandomGroup> small() {
+        return groups(false, 3, 4);
     }
 
     /** Every member subscribes to the same topics, the case where every assignor must be balanced. */
     static Arbitrary<RandomGroup> identicalSubscriptions() {
-        return groups(true);
+        return groups(true, 30, MEMBERS_MAX);
     }
 
-    private static Arbitrary<RandomGroup> groups(boolean identical) {
+    private static Arbitrary<RandomGroup> groups(boolean identical, int partitionsMax, int membersMax) {
         Arbitrary<List<Integer>> counts =
-                Arbitraries.integers().between(-1, 30).list().ofSize(TOPICS);
+                Arbitraries.integers().between(-1, partitionsMax).list().ofSize(TOPICS);
         Arbitrary<TopicPartition> claim = Combinators.combine(
                         Arbitraries.integers().between(0, TOPICS - 1),
                         Arbitraries.integers().between(0, 31))
@@ -45,7 +50,7 @@ record RandomGroup(Map<String, Integer> partitionsPerTopic, Map<String, Subscrip
                         Arbitraries.of(false, false, true),
                         claim.list().ofMaxSize(16))
                 .as(Member::new);
-        return Combinators.combine(counts, member.list().ofMinSize(1).ofMaxSize(MEMBERS_MAX))
+        return Combinators.combine(counts, member.list().ofMinSize(1).ofMaxSize(membersMax))
                 .as((c, members) -> build(c, members, identical));
     }
 
