@@ -309,8 +309,8 @@ public final class GroupCoordinator {
         if (slots.get(s.partition) != s || s.shard.isEmpty()) {
             if (w.after() instanceof Effects.CommitStored c) {
                 Effects fx = new Effects();
-                new GroupShard(config.limits(), () -> "")
-                        .afterWrite(w.groupId(), c, ErrorCode.NOT_LEADER_OR_FOLLOWER, 0, fx);
+                // The shard that wrote it is gone (leadership moved): the commit's fate is unknown.
+                GroupOffsets.answerCommit(c, ErrorCode.NOT_LEADER_OR_FOLLOWER, fx);
                 fx.replies().forEach(Effects.Reply::send);
             }
             return;

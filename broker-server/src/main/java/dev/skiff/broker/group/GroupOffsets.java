@@ -145,11 +145,16 @@ public final class GroupOffsets {
     }
 
     void afterCommitStored(String groupId, Effects.CommitStored c, ErrorCode writeError, long now, Effects fx) {
-        ErrorCode error = Effects.coordinatorError(writeError);
-        if (error == ErrorCode.NONE) {
+        if (Effects.coordinatorError(writeError) == ErrorCode.NONE) {
             Group g = shard.getOrCreate(groupId, now);
             g.offsets.putAll(c.offsets());
         }
+        answerCommit(c, writeError, fx);
+    }
+
+    /** Answers a commit: the written partitions get the write's outcome, as a group client reads it. */
+    public static void answerCommit(Effects.CommitStored c, ErrorCode writeError, Effects fx) {
+        ErrorCode error = Effects.coordinatorError(writeError);
         Map<String, OffsetCommitTopicResponse.Builder> byTopic = new LinkedHashMap<>();
         for (OffsetCommitTopicResponse.Builder t : c.answer().getTopicsBuilderList()) {
             byTopic.put(t.getName(), t);
