@@ -1,5 +1,7 @@
 package dev.skiff.broker.config;
 
+import dev.skiff.broker.group.CoordinatorConfig;
+import dev.skiff.broker.group.GroupLimits;
 import dev.skiff.log.LogConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,7 +50,8 @@ public record ServerConfig(
         boolean autoLeaderRebalanceEnable,
         long leaderImbalanceCheckIntervalSeconds,
         String loggingLevel,
-        LogConfig logDefaults) {
+        LogConfig logDefaults,
+        CoordinatorConfig groupCoordinator) {
 
     /** The listener name clients and replication use unless configured otherwise. */
     public static final String CLIENT_LISTENER = "PLAINTEXT";
@@ -152,7 +155,8 @@ public record ServerConfig(
                 ServerKeys.bool(v, ServerKeys.AUTO_LEADER_REBALANCE_ENABLE),
                 ServerKeys.longIn(v, ServerKeys.LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS, 1, Integer.MAX_VALUE),
                 parseLevel(v.get(ServerKeys.LOGGING_LEVEL)),
-                ServerKeys.logDefaults(v));
+                ServerKeys.logDefaults(v),
+                groupCoordinator(v));
         if (config.brokerHeartbeatIntervalMs() >= config.brokerSessionTimeoutMs()) {
             throw new ConfigException(
                     ServerKeys.BROKER_HEARTBEAT_INTERVAL_MS,
@@ -161,6 +165,29 @@ public record ServerConfig(
                             + ", or every broker is fenced between two heartbeats");
         }
         return config;
+    }
+
+    /** The group coordinator's keys; the session timeout range must not be empty. */
+    private static CoordinatorConfig groupCoordinator(Map<String, String> v) {
+        int sessionMin = ServerKeys.intIn(v, ServerKeys.GROUP_MIN_SESSION_TIMEOUT_MS, 1, Integer.MAX_VALUE);
+        int sessionMax = ServerKeys.intIn(v, ServerKeys.GROUP_MAX_SESSION_TIMEOUT_MS, 1, Integer.MAX_VALUE);
+        if (sessionMax < sessionMin) {
+            throw new ConfigException(
+                    ServerKeys.GROUP_MAX_SESSION_TIMEOUT_MS,
+                    Integer.toString(sessionMax),
+                    "must be at least group.min.session.timeout.ms=" + sessionMin);
+        }
+        GroupLimits limits = new GroupLimits(
+                sessionMin,
+                sessionMax,
+                ServerKeys.intIn(v, ServerKeys.GROUP_MAX_SIZE, 1, Integer.MAX_VALUE),
+                ServerKeys.longIn(v, ServerKeys.GROUP_INITIAL_REBALANCE_DELAY_MS, 0, Integer.MAX_VALUE),
+                ServerKeys.intIn(v, ServerKeys.OFFSET_METADATA_MAX_BYTES, 0, Integer.MAX_VALUE),
+                ServerKeys.longIn(v, ServerKeys.OFFSETS_RETENTION_MINUTES, 1, Integer.MAX_VALUE) * 60_000L);
+        return new CoordinatorConfig(
+                limits,
+                ServerKeys.longIn(v, ServerKeys.OFFSETS_RETENTION_CHECK_INTERVAL_MS, 1, Integer.MAX_VALUE),
+                ServerKeys.longIn(v, ServerKeys.OFFSETS_COMMIT_TIMEOUT_MS, 1, Integer.MAX_VALUE));
     }
 
     private static Set<Role> parseRoles(String raw) {

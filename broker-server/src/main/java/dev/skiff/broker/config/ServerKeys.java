@@ -33,6 +33,12 @@ public final class ServerKeys {
     public static final String BROKER_HEARTBEAT_INTERVAL_MS = "broker.heartbeat.interval.ms";
     public static final String LOG_RETENTION_CHECK_INTERVAL_MS = "log.retention.check.interval.ms";
     public static final String OFFSETS_RETENTION_MINUTES = "offsets.retention.minutes";
+    public static final String GROUP_MIN_SESSION_TIMEOUT_MS = "group.min.session.timeout.ms";
+    public static final String GROUP_MAX_SESSION_TIMEOUT_MS = "group.max.session.timeout.ms";
+    public static final String GROUP_MAX_SIZE = "group.max.size";
+    public static final String OFFSET_METADATA_MAX_BYTES = "offset.metadata.max.bytes";
+    public static final String OFFSETS_RETENTION_CHECK_INTERVAL_MS = "offsets.retention.check.interval.ms";
+    public static final String OFFSETS_COMMIT_TIMEOUT_MS = "offsets.commit.timeout.ms";
     public static final String AUTO_LEADER_REBALANCE_ENABLE = "auto.leader.rebalance.enable";
     public static final String LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS = "leader.imbalance.check.interval.seconds";
     public static final String LOGGING_LEVEL = "logging.level";
@@ -91,6 +97,12 @@ public final class ServerKeys {
         key(BROKER_HEARTBEAT_INTERVAL_MS, "250", "how often brokers heartbeat the controller (Kafka: 2000)");
         key(LOG_RETENTION_CHECK_INTERVAL_MS, "300000", "how often retention runs");
         key(OFFSETS_RETENTION_MINUTES, "10080", "committed offsets of empty groups expire after this");
+        key(GROUP_MIN_SESSION_TIMEOUT_MS, "6000", "the shortest session.timeout.ms a group member may ask for");
+        key(GROUP_MAX_SESSION_TIMEOUT_MS, "1800000", "the longest session.timeout.ms a group member may ask for");
+        key(GROUP_MAX_SIZE, "2147483647", "members a consumer group may have");
+        key(OFFSET_METADATA_MAX_BYTES, "4096", "largest metadata string kept with a committed offset");
+        key(OFFSETS_RETENTION_CHECK_INTERVAL_MS, "600000", "how often expired committed offsets are removed");
+        key(OFFSETS_COMMIT_TIMEOUT_MS, "5000", "how long an offset commit waits for the ISR of __consumer_offsets");
         key(
                 AUTO_LEADER_REBALANCE_ENABLE,
                 "true",

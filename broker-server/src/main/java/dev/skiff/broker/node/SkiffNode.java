@@ -10,6 +10,9 @@ import dev.skiff.broker.controller.ControllerClient;
 import dev.skiff.broker.controller.HeartbeatService;
 import dev.skiff.broker.controller.LeaderRebalancer;
 import dev.skiff.broker.controller.TopicConfigs;
+import dev.skiff.broker.group.GroupCoordinator;
+import dev.skiff.broker.group.GroupService;
+import dev.skiff.broker.group.OffsetsTopic;
 import dev.skiff.broker.replica.PartitionAssignment;
 import dev.skiff.broker.replica.ReplicaFetchers;
 import dev.skiff.broker.replica.ReplicaManager;
@@ -89,6 +92,14 @@ public final class SkiffNode implements AutoCloseable {
     private final ExecutorService isrExecutor =
             Executors.newSingleThreadExecutor(ThreadRunner.named("isr-change", true));
 
+    /** The group coordinator's thread (it owns every loaded group shard) and its loader. */
+    private final ScheduledExecutorService groupThread =
+            Executors.newSingleThreadScheduledExecutor(ThreadRunner.named("group-coordinator", true));
+
+    private final ExecutorService groupLoader =
+            Executors.newSingleThreadExecutor(ThreadRunner.named("group-loader", true));
+    private GroupCoordinator groups;
+
     private volatile boolean serving;
     private boolean storageIsNew;
     private ControllerClient controller;
@@ -144,6 +155,9 @@ public final class SkiffNode implements AutoCloseable {
                 clock,
                 fetchers,
                 this::alterIsr);
+        groups = new GroupCoordinator(
+                config.nodeId(), config.groupCoordinator(), replicas, clock, groupThread, groupLoader);
+        groups.start();
         quorum.addImageListener((previous, current) -> publisher.execute(() -> {
             publish(current.image());
             published.advance(current.index());
@@ -199,6 +213,9 @@ public final class SkiffNode implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(replicas::runIntervalFlushes, 1, 1, TimeUnit.SECONDS);
         scheduler.scheduleWithFixedDelay(replicas::checkpointHighWatermarks, 5, 5, TimeUnit.SECONDS);
+        Compaction compaction = new Compaction(logManagers, clock);
+        scheduler.scheduleWithFixedDelay(
+                compaction::runOnce, Compaction.INTERVAL_MS, Compaction.INTERVAL_MS, TimeUnit.MILLISECONDS);
         long lagMs = config.replicaLagTimeMaxMs();
         scheduler.scheduleWithFixedDelay(
                 () -> replicas.shrinkLaggingIsrs(lagMs), lagMs / 2, Math.max(1, lagMs / 2), TimeUnit.MILLISECONDS);
@@ -369,6 +386,19 @@ public final class SkiffNode implements AutoCloseable {
         } catch (IOException e) {
             LOG.error("could not apply metadata to the local logs", e);
         }
+        publishGroupLeadership(image);
+    }
+
+    /** Tells the group coordinator which partitions of __consumer_offsets this broker now leads. */
+    private void publishGroupLeadership(MetadataImage image) {
+        Map<Integer, Integer> led = new java.util.HashMap<>();
+        Optional<TopicImage> offsets = image.topic(GroupCoordinator.TOPIC);
+        offsets.ifPresent(t -> t.partitions().stream()
+                .filter(p -> p.leader() == config.nodeId())
+                .forEach(p -> led.put(p.index(), p.leaderEpoch())));
+        groups.onLeadership(offsets.map(TopicImage::partitionCount).orElse(0), led, tp -> image.partition(
+                        tp.topic(), tp.partition())
+                .isPresent());
     }
 
     private void startGrpc(Map<String, String> staticProps) throws IOException {
@@ -387,6 +417,7 @@ public final class SkiffNode implements AutoCloseable {
                 .addService(new ReplicationService(replicas, scheduler))
                 .addService(admin)
                 .addService(new HeartbeatService(quorum, sessions, clock))
+                .addService(new GroupService(groups, offsetsTopic()).withPeerAddress())
                 .addService(ProtoReflectionServiceV1.newInstance()) // grpcurl asks v1 first
                 .addService(ProtoReflectionService.newInstance()) // v1alpha, for older tools
                 .maxInboundMessageSize(config.logDefaults().maxMessageBytes() * 2 + 1024 * 1024)
@@ -399,6 +430,15 @@ public final class SkiffNode implements AutoCloseable {
                             + "); is another process using it? Change listeners in server.properties",
                     e);
         }
+    }
+
+    private OffsetsTopic offsetsTopic() {
+        return new OffsetsTopic(
+                quorum::image,
+                topic -> controller.run(image -> decisions.createTopic(image, topic), Duration.ofSeconds(10)),
+                config.offsetsTopicNumPartitions(),
+                config.offsetsTopicReplicationFactor(),
+                ServerConfig.CLIENT_LISTENER);
     }
 
     private List<dev.skiff.proto.v1.QuorumVoter> quorumVoters() {
@@ -535,6 +575,8 @@ public final class SkiffNode implements AutoCloseable {
         }
         livenessScheduler.shutdownNow();
         isrExecutor.shutdownNow();
+        groupThread.shutdownNow();
+        groupLoader.shutdownNow();
         scheduler.shutdownNow();
         publisher.shutdownNow();
         if (liveness != null) {

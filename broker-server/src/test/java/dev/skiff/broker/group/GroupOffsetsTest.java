@@ -1,0 +1,259 @@
+package dev.skiff.broker.group;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.skiff.proto.groups.v1.GroupMetadataValue;
+import dev.skiff.proto.groups.v1.OffsetCommitValue;
+import dev.skiff.proto.v1.ErrorCode;
+import dev.skiff.proto.v1.HeartbeatRequest;
+import dev.skiff.proto.v1.OffsetCommitResponse;
+import dev.skiff.proto.v1.OffsetDeleteRequest;
+import dev.skiff.proto.v1.OffsetDeleteResponse;
+import dev.skiff.proto.v1.OffsetDeleteTopic;
+import dev.skiff.proto.v1.OffsetFetchRequest;
+import dev.skiff.proto.v1.OffsetFetchResponse;
+import dev.skiff.proto.v1.OffsetFetchTopic;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Commits, fetches, deletions, expiry and loading in the pure core. */
+class GroupOffsetsTest {
+    private final Harness h = new Harness(Harness.limits(0));
+
+    private static List<ErrorCode> errors(OffsetCommitResponse r) {
+        return r.getTopics(0).getPartitionsList().stream()
+                .map(p -> p.getError())
+                .toList();
+    }
+
+    private String stableMember() {
+        String a = h.newMember("g");
+        h.join("g", a);
+        h.sync("g", a, 1, Map.of(a, "x"));
+        return a;
+    }
+
+    @Test
+    void aCommitOutsideTheGroupIsAcceptedOnlyWhileItHasNoMembers() {
+        assertEquals(
+                List.of(ErrorCode.NONE, ErrorCode.NONE),
+                errors(h.commit("g", -1, "", "", 5, 6).answer()));
+        assertEquals(5, h.offset("g", 0).orElseThrow().offset());
+        assertEquals(3, h.offset("g", 0).orElseThrow().leaderEpoch());
+        stableMember();
+        assertEquals(
+                List.of(ErrorCode.UNKNOWN_MEMBER_ID),
+                errors(h.commit("g", -1, "", "", 9).answer()));
+        assertEquals(5, h.offset("g", 0).orElseThrow().offset());
+    }
+
+    @Test
+    void membersCommitInTheirGeneration() {
+        String a = stableMember();
+        assertEquals(List.of(ErrorCode.NONE), errors(h.commit("g", 1, a, "", 10).answer()));
+        assertEquals(
+                List.of(ErrorCode.ILLEGAL_GENERATION),
+                errors(h.commit("g", 2, a, "", 11).answer()));
+        assertEquals(
+                List.of(ErrorCode.UNKNOWN_MEMBER_ID),
+                errors(h.commit("g", 1, "ghost", "", 11).answer()));
+        assertEquals(
+                List.of(ErrorCode.ILLEGAL_GENERATION),
+                errors(h.commit("other", 3, a, "", 1).answer()));
+        assertEquals(10, h.offset("g", 0).orElseThrow().offset());
+    }
+
+    @Test
+    void commitsWaitWhileARebalanceCompletes() {
+        String a = stableMember();
+        String b = h.newMember("g");
+        h.join("g", b);
+        // Preparing: a's generation-1 commit is still fine (it has not rejoined yet).
+        assertEquals(List.of(ErrorCode.NONE), errors(h.commit("g", 1, a, "", 3).answer()));
+        h.join("g", a);
+        assertEquals(GroupState.COMPLETING_REBALANCE, h.state("g"));
+        assertEquals(
+                List.of(ErrorCode.REBALANCE_IN_PROGRESS),
+                errors(h.commit("g", 2, a, "", 4).answer()));
+    }
+
+    @Test
+    void metadataLargerThanTheLimitAndUnknownPartitionsAreRefusedAlone() {
+        OffsetCommitResponse r = h.commit("g", -1, "", "x".repeat(21), 1).answer();
+        assertEquals(List.of(ErrorCode.OFFSET_METADATA_TOO_LARGE), errors(r));
+        assertTrue(r.getTopics(0).getPartitions(0).getErrorMessage().contains("offset.metadata.max.bytes=20"));
+        long[] many = new long[11];
+        Map<Integer, ErrorCode> e = new java.util.HashMap<>();
+        h.commit("g", -1, "", "", many)
+                .answer()
+                .getTopics(0)
+                .getPartitionsList()
+                .forEach(p -> e.put(p.getIndex(), p.getError()));
+        assertEquals(11, e.size());
+        assertEquals(ErrorCode.NONE, e.get(0));
+        assertEquals(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, e.get(10));
+    }
+
+    @Test
+    void aCommitIsAnsweredOnlyOnceStoredAndAFailedWriteIsRetriable() {
+        h.autoCompleteWrites = false;
+        var c = h.commit("g", -1, "", "", 1);
+        assertFalse(c.answered());
+        assertTrue(h.offset("g", 0).isEmpty(), "not visible before it is stored");
+        h.completeWrites(ErrorCode.REQUEST_TIMED_OUT);
+        assertEquals(List.of(ErrorCode.COORDINATOR_NOT_AVAILABLE), errors(c.answer()));
+        var d = h.commit("g", -1, "", "", 1);
+        h.completeWrites(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+        assertEquals(List.of(ErrorCode.NOT_COORDINATOR), errors(d.answer()));
+    }
+
+    @Test
+    void fetchReturnsAllOrSomeAndMinusOneWhereNone() {
+        h.commit("g", -1, "", "meta", 7, 8);
+        OffsetFetchResponse all = h.shard
+                .offsets()
+                .fetch(OffsetFetchRequest.newBuilder().setGroupId("g").build());
+        assertEquals(2, all.getTopics(0).getPartitionsCount());
+        assertEquals("meta", all.getTopics(0).getPartitions(0).getMetadata());
+        OffsetFetchResponse some = h.shard
+                .offsets()
+                .fetch(OffsetFetchRequest.newBuilder()
+                        .setGroupId("g")
+                        .addTopics(OffsetFetchTopic.newBuilder()
+                                .setName("t")
+                                .addPartitions(1)
+                                .addPartitions(5))
+                        .build());
+        assertEquals(8, some.getTopics(0).getPartitions(0).getCommittedOffset());
+        assertEquals(-1, some.getTopics(0).getPartitions(1).getCommittedOffset());
+        OffsetFetchResponse none = h.shard
+                .offsets()
+                .fetch(OffsetFetchRequest.newBuilder().setGroupId("x").build());
+        assertEquals(0, none.getTopicsCount());
+    }
+
+    @Test
+    void offsetsOfAnEmptyGroupExpireAfterRetentionAndTheGroupGoes() {
+        String a = stableMember();
+        h.commit("g", 1, a, "", 1);
+        h.now += 120_000;
+        h.run(fx -> h.shard.offsets().expire(h.now, fx));
+        assertTrue(h.offset("g", 0).isPresent(), "a group with members keeps its offsets");
+        h.shard.heartbeat(
+                HeartbeatRequest.newBuilder()
+                        .setGroupId("g")
+                        .setMemberId(a)
+                        .setGenerationId(1)
+                        .build(),
+                h.now);
+        h.advance(1_000); // a's session ends: Empty from now
+        assertEquals(GroupState.EMPTY, h.state("g"));
+        h.now += 59_999;
+        h.run(fx -> h.shard.offsets().expire(h.now, fx));
+        assertTrue(h.offset("g", 0).isPresent());
+        h.now += 1;
+        int before = h.allWrites.size();
+        h.run(fx -> h.shard.offsets().expire(h.now, fx));
+        assertTrue(h.group("g").isEmpty());
+        var records = h.allWrites.get(before).records();
+        assertEquals(2, records.size());
+        assertTrue(records.stream().allMatch(r -> r.value().isEmpty()), "tombstones");
+    }
+
+    @Test
+    void deleteGroupsRefusesGroupsWithMembers() {
+        String a = stableMember();
+        h.commit("g", 1, a, "", 1);
+        assertEquals(ErrorCode.NON_EMPTY_GROUP, h.shard.offsets().deleteGroup("g", h.now, new Effects()));
+        assertEquals(ErrorCode.GROUP_ID_NOT_FOUND, h.shard.offsets().deleteGroup("nope", h.now, new Effects()));
+        h.commit("e", -1, "", "", 1, 2);
+        Effects fx = new Effects();
+        assertEquals(ErrorCode.NONE, h.shard.offsets().deleteGroup("e", h.now, fx));
+        assertEquals(3, fx.writes().get(0).records().size());
+        assertTrue(h.group("e").isEmpty());
+    }
+
+    @Test
+    void offsetDeleteKeepsTopicsAMemberSubscribesTo() {
+        String a = stableMember();
+        h.commit("g", 1, a, "", 1);
+        OffsetDeleteRequest req = OffsetDeleteRequest.newBuilder()
+                .setGroupId("g")
+                .addTopics(OffsetDeleteTopic.newBuilder().setName("t").addPartitions(0))
+                .addTopics(OffsetDeleteTopic.newBuilder().setName("u").addPartitions(0))
+                .build();
+        OffsetDeleteResponse r = h.shard.offsets().deleteOffsets(req, new Effects());
+        assertEquals(
+                ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC,
+                r.getTopics(0).getPartitions(0).getError());
+        assertEquals(ErrorCode.NONE, r.getTopics(1).getPartitions(0).getError());
+        assertTrue(h.offset("g", 0).isPresent());
+        assertEquals(
+                ErrorCode.GROUP_ID_NOT_FOUND,
+                h.shard
+                        .offsets()
+                        .deleteOffsets(req.toBuilder().setGroupId("nope").build(), new Effects())
+                        .getError());
+        h.commit("e", -1, "", "", 1);
+        Effects fx = new Effects();
+        h.shard.offsets().deleteOffsets(req.toBuilder().setGroupId("e").build(), fx);
+        assertTrue(h.offset("e", 0).isEmpty());
+        assertEquals(1, fx.writes().get(0).records().size());
+    }
+
+    @Test
+    void aNewShardLoadsWhatTheOldOneWrote() {
+        String a = stableMember();
+        h.commit("g", 1, a, "m", 4, 5);
+        h.commit("gone", -1, "", "", 1);
+        Effects fx = new Effects();
+        h.shard.offsets().deleteGroup("gone", h.now, fx);
+        h.allWrites.addAll(fx.writes());
+        Harness loaded = new Harness(Harness.limits(0));
+        for (Effects.Write w : h.allWrites) {
+            for (Effects.StoredRecord r : w.records()) {
+                byte[] value = r.value().map(v -> v.toByteArray()).orElse(null);
+                loaded.shard.replay(GroupRecords.decode(r.key().toByteArray(), value));
+            }
+        }
+        loaded.now = h.now + 50_000;
+        loaded.shard.finishLoad(loaded.now);
+        assertEquals(GroupState.STABLE, loaded.state("g"));
+        assertEquals(1, loaded.group("g").orElseThrow().generation);
+        assertEquals(4, loaded.offset("g", 0).orElseThrow().offset());
+        assertTrue(loaded.group("gone").isEmpty());
+        ErrorCode beat = loaded.shard
+                .heartbeat(
+                        HeartbeatRequest.newBuilder()
+                                .setGroupId("g")
+                                .setMemberId(a)
+                                .setGenerationId(1)
+                                .build(),
+                        loaded.now + 999)
+                .getError();
+        assertEquals(ErrorCode.NONE, beat, "a fresh session from the load");
+        assertEquals(
+                "x", loaded.sync("g", a, 1, Map.of()).answer().getAssignment().toStringUtf8());
+    }
+
+    @Test
+    void valuesOfANewerFormatAreRefusedNamingBothVersions() {
+        byte[] key = GroupRecords.offsetKey("g", new dev.skiff.log.TopicPartition("t", 0))
+                .toByteArray();
+        byte[] value = OffsetCommitValue.newBuilder().setVersion(2).build().toByteArray();
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> GroupRecords.decode(key, value));
+        assertTrue(e.getMessage().contains("version 2") && e.getMessage().contains("version 1"), e.getMessage());
+        byte[] mkey = GroupRecords.metadataKey("g").toByteArray();
+        byte[] mvalue = GroupMetadataValue.newBuilder().setVersion(9).build().toByteArray();
+        assertThrows(IllegalArgumentException.class, () -> GroupRecords.decode(mkey, mvalue));
+        assertEquals((("g".hashCode()) & 0x7fffffff) % 50, GroupRecords.partitionFor("g", 50));
+        assertEquals(
+                ErrorCode.COORDINATOR_NOT_AVAILABLE,
+                Effects.coordinatorError(ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND));
+    }
+}
