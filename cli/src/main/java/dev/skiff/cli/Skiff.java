@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
         scope = ScopeType.INHERIT,
         versionProvider = Skiff.Version.class,
         description =
-                "Manage and use a skiff cluster: topics, configs, leader elections, console producer and consumer, perf"
+                "Manage and use a skiff cluster: topics, configs, consumer groups, leader elections, console producer and consumer, perf"
                         + " tests, segment dumps.",
         subcommands = {
             TopicsCommand.class,
@@ -38,7 +38,8 @@ import picocli.CommandLine.Spec;
             ProducerPerfCommand.class,
             ConsumerPerfCommand.class,
             ClusterCommand.class,
-            LeaderElectionCommand.class
+            LeaderElectionCommand.class,
+            ConsumerGroupsCommand.class
         })
 public final class Skiff implements Callable<Integer> {
     public static final int OK = 0;
