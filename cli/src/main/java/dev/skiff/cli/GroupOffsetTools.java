@@ -144,7 +144,8 @@ final class GroupOffsetTools {
                 outcomes.put(e.getKey(), Optional.empty());
             } catch (ApiException ex) {
                 if (isGroupError(ex.error())) {
-                    err.println("Error: " + ex.getMessage());
+                    // Kafka prints the error's own text here: "The group id does not exist."
+                    err.println("Error: " + ex.error().defaultMessage());
                     return Skiff.USER_ERROR;
                 }
                 outcomes.put(e.getKey(), Optional.of(ex.getMessage()));
