@@ -22,9 +22,6 @@ import org.junit.jupiter.api.Timeout;
 /** {@code skiff consumer-groups} and {@code console-consumer --group} against a fake cluster over TCP. */
 @Timeout(120)
 class ConsumerGroupsCommandTest {
-    // Until the consumer's built-in assignor names are wired, name the range assignor by class.
-    private static final String ASSIGNOR =
-            "partition.assignment.strategy=dev.skiff.client.internals.assignor.RangeAssignor";
     private static final TopicPartition T0 = new TopicPartition("orders", 0);
     private static final TopicPartition T1 = new TopicPartition("orders", 1);
 
@@ -61,9 +58,7 @@ class ConsumerGroupsCommandTest {
                 group,
                 "--from-beginning",
                 "--max-messages",
-                String.valueOf(max),
-                "--consumer-property",
-                ASSIGNOR);
+                String.valueOf(max));
     }
 
     @Test
@@ -122,15 +117,7 @@ class ConsumerGroupsCommandTest {
         produce(T0, 4);
         cluster.groups().commit("g1", T0, 1);
         try (Consumer member = new Consumer(
-                Map.of(
-                        "bootstrap.servers",
-                        cluster.bootstrap(),
-                        "group.id",
-                        "g1",
-                        "client.id",
-                        "app",
-                        "partition.assignment.strategy",
-                        ASSIGNOR.substring(ASSIGNOR.indexOf('=') + 1)),
+                Map.of("bootstrap.servers", cluster.bootstrap(), "group.id", "g1", "client.id", "app"),
                 ClientEnvironment.system())) {
             member.subscribe(List.of("orders"));
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();

@@ -32,16 +32,7 @@ class AdminGroupsTest {
 
     private Consumer member(String group) {
         Consumer c = new Consumer(
-                props(
-                        cluster,
-                        "group.id",
-                        group,
-                        "session.timeout.ms",
-                        "10000",
-                        "heartbeat.interval.ms",
-                        "100",
-                        "partition.assignment.strategy",
-                        "dev.skiff.client.internals.assignor.RangeAssignor"),
+                props(cluster, "group.id", group, "session.timeout.ms", "10000", "heartbeat.interval.ms", "100"),
                 env(cluster));
         c.subscribe(List.of("t"));
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
