@@ -3,6 +3,7 @@ package dev.skiff.cli;
 import dev.skiff.client.ClientEnvironment;
 import dev.skiff.client.Consumer;
 import dev.skiff.client.ConsumerRecord;
+import dev.skiff.client.OffsetAndMetadata;
 import dev.skiff.client.PartitionInfo;
 import dev.skiff.client.TopicPartition;
 import dev.skiff.client.WakeupException;
@@ -14,6 +15,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -23,9 +26,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code skiff console-consumer}: print a topic's records, as kafka-console-consumer (partitions are assigned, not subscribed). */
+/**
+ * {@code skiff console-consumer}: print a topic's records, as kafka-console-consumer. Without a
+ * group it assigns itself the partitions; with {@code --group} (or a {@code group.id} consumer
+ * property) it subscribes as a member of that group and commits the offsets of the records it
+ * printed when it exits.
+ */
 @Command(name = "console-consumer", description = "Print records from a topic's partitions to standard output.")
 final class ConsoleConsumerCommand implements Callable<Integer> {
+    private static final String GROUP_ID = "group.id";
+
     @ParentCommand
     private Skiff skiff;
 
@@ -66,7 +76,11 @@ final class ConsoleConsumerCommand implements Callable<Integer> {
     @Option(names = "--consumer.config", paramLabel = "FILE", description = "A properties file with consumer configs.")
     Path consumerConfig;
 
-    @Option(names = "--group", paramLabel = "GROUP", description = "Consumer group (not supported yet).")
+    @Option(
+            names = "--group",
+            paramLabel = "GROUP",
+            description = "Join this consumer group: the group shares the topic's partitions, starts from its"
+                    + " committed offsets (else --from-beginning or auto.offset.reset) and commits on exit.")
     String group;
 
     @Override
@@ -78,16 +92,23 @@ final class ConsoleConsumerCommand implements Callable<Integer> {
         long count = 0;
         boolean started = false;
         CountDownLatch finished = new CountDownLatch(1);
-        try (Consumer consumer = new Consumer(consumerProps(), ClientEnvironment.system())) {
+        Map<String, String> props = consumerProps();
+        String groupId = props.get(GROUP_ID);
+        Map<TopicPartition, Long> printed = new HashMap<>();
+        try (Consumer consumer = new Consumer(props, ClientEnvironment.system())) {
             Thread hook = Executors.defaultThreadFactory().newThread(() -> {
                 consumer.wakeup();
                 awaitQuietly(finished);
             });
             Runtime.getRuntime().addShutdownHook(hook);
             try {
-                List<TopicPartition> partitions = partitions(consumer);
-                consumer.assign(partitions);
-                position(consumer, partitions, start);
+                if (groupId == null) {
+                    List<TopicPartition> partitions = partitions(consumer);
+                    consumer.assign(partitions);
+                    position(consumer, partitions, start);
+                } else {
+                    consumer.subscribe(List.of(topic));
+                }
                 started = true;
                 long lastRecordMs = clock.millis();
                 while (maxMessages == null || count < maxMessages) {
@@ -99,6 +120,7 @@ final class ConsoleConsumerCommand implements Callable<Integer> {
                             break;
                         }
                         formatter.write(r, out);
+                        printed.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
                         count++;
                     }
                     out.flush();
@@ -113,6 +135,9 @@ final class ConsoleConsumerCommand implements Callable<Integer> {
             } finally {
                 removeHook(hook);
             }
+            if (groupId != null && !printed.isEmpty()) {
+                commit(consumer, printed);
+            }
         } finally {
             if (started) {
                 skiff.err().println("Processed a total of " + count + " messages");
@@ -122,11 +147,20 @@ final class ConsoleConsumerCommand implements Callable<Integer> {
         return Skiff.OK;
     }
 
+    /**
+     * Commits the position after the last printed record of each partition (not the fetch
+     * position: records fetched but not printed, past --max-messages, are read again next time).
+     */
+    private static void commit(Consumer consumer, Map<TopicPartition, Long> printed) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        printed.forEach((tp, next) -> offsets.put(tp, new OffsetAndMetadata(next)));
+        consumer.commitSync(offsets);
+    }
+
     /** Checks the flags; returns the --offset number if one was given. */
     private Long validate() {
-        if (group != null) {
-            throw new UserException(
-                    "--group is not supported yet: consumer groups come in a later release; use --partition or read all partitions");
+        if (group != null && partition != null) {
+            throw new UserException("Options group and partition cannot be specified together.");
         }
         if (offset != null && partition == null) {
             throw new UserException("The partition is required when offset is specified.");
@@ -184,12 +218,42 @@ final class ConsoleConsumerCommand implements Callable<Integer> {
     }
 
     private Map<String, String> consumerProps() {
-        Map<String, String> props = new HashMap<>();
-        if (consumerConfig != null) {
-            props.putAll(ConnectionOptions.loadProperties(consumerConfig, "--consumer.config"));
+        Map<String, String> fromFile = consumerConfig == null
+                ? Map.of()
+                : ConnectionOptions.loadProperties(consumerConfig, "--consumer.config");
+        Map<String, String> fromFlags = KeyValues.pairs(consumerProperties, "--consumer-property");
+        Set<String> groupIds = new TreeSet<>();
+        if (group != null) {
+            groupIds.add(group);
         }
-        props.putAll(KeyValues.pairs(consumerProperties, "--consumer-property"));
+        if (fromFile.containsKey(GROUP_ID)) {
+            groupIds.add(fromFile.get(GROUP_ID));
+        }
+        if (fromFlags.containsKey(GROUP_ID)) {
+            groupIds.add(fromFlags.get(GROUP_ID));
+        }
+        if (groupIds.size() > 1) {
+            throw new UserException("The group ids provided in different places (directly using '--group', via"
+                    + " '--consumer-property', or via '--consumer.config') do not match. Detected group ids: '"
+                    + String.join("', '", groupIds) + "'");
+        }
+        if (!groupIds.isEmpty() && partition != null) {
+            throw new UserException("Options group and partition cannot be specified together.");
+        }
+        Map<String, String> props = new HashMap<>(fromFile);
+        props.putAll(fromFlags);
+        String reset = props.get("auto.offset.reset");
+        if (reset != null && fromBeginning && !reset.equals("earliest")) {
+            throw new UserException("Can't simultaneously specify --from-beginning and 'auto.offset.reset=" + reset
+                    + "', please remove one option");
+        }
         props.put("auto.offset.reset", fromBeginning ? "earliest" : props.getOrDefault("auto.offset.reset", "latest"));
+        props.putIfAbsent("client.id", "console-consumer");
+        if (!groupIds.isEmpty()) {
+            props.put(GROUP_ID, groupIds.iterator().next());
+            // This tool commits what it printed, on exit; auto-commit could commit records it never printed.
+            props.putIfAbsent("enable.auto.commit", "false");
+        }
         return connection.clientProps(props);
     }
 

@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
         scope = ScopeType.INHERIT,
         versionProvider = Skiff.Version.class,
         description =
-                "Manage and use a skiff cluster: topics, configs, leader elections, console producer and consumer, perf"
+                "Manage and use a skiff cluster: topics, configs, consumer groups, leader elections, console producer and consumer, perf"
                         + " tests, segment dumps.",
         subcommands = {
             TopicsCommand.class,
@@ -39,7 +39,8 @@ import picocli.CommandLine.Spec;
             ConsumerPerfCommand.class,
             ClusterCommand.class,
             LeaderElectionCommand.class,
-            MetadataQuorumCommand.class
+            MetadataQuorumCommand.class,
+            ConsumerGroupsCommand.class
         })
 public final class Skiff implements Callable<Integer> {
     public static final int OK = 0;

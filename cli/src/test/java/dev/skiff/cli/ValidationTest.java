@@ -24,7 +24,7 @@ class ValidationTest {
     @Test
     void noCommand() {
         userError(
-                "Error: missing command: one of topics, configs, console-producer, console-consumer, dump-log, producer-perf-test, consumer-perf-test, cluster, leader-election (see 'skiff --help')");
+                "Error: missing command: one of topics, configs, console-producer, console-consumer, dump-log, producer-perf-test, consumer-perf-test, cluster, leader-election, consumer-groups (see 'skiff --help')");
     }
 
     @ParameterizedTest
@@ -58,7 +58,11 @@ class ValidationTest {
                 "Error: The partition is required when offset is specified.|console-consumer --topic t --offset 5",
                 "Error: Options from-beginning and offset cannot be specified together.|console-consumer --topic t --partition 0 --offset 5 --from-beginning",
                 "Error: The provided offset value is incorrect. Valid values are 'earliest', 'latest', or a non-negative long.|console-consumer --topic t --partition 0 --offset soon",
-                "Error: --group is not supported yet: consumer groups come in a later release; use --partition or read all partitions|console-consumer --topic t --group g",
+                "Error: Options group and partition cannot be specified together.|console-consumer --topic t --group g --partition 0",
+                "Error: Options group and partition cannot be specified together.|console-consumer --topic t --consumer-property group.id=g --partition 0",
+                "Error: The partition is required when offset is specified.|console-consumer --topic t --group g --offset 5",
+                "Error: The group ids provided in different places (directly using '--group', via '--consumer-property', or via '--consumer.config') do not match. Detected group ids: 'a', 'b'|console-consumer --topic t --group a --consumer-property group.id=b",
+                "Error: Can't simultaneously specify --from-beginning and 'auto.offset.reset=latest', please remove one option|console-consumer --topic t --group g --from-beginning --consumer-property auto.offset.reset=latest",
                 "Error: Missing required options: '--num-records=N', '--record-size=BYTES', '--throughput=RECORDS/SEC' (see 'skiff producer-perf-test --help')|producer-perf-test --topic t",
                 "Error: Missing required option: '--num-records=N' (see 'skiff consumer-perf-test --help')|consumer-perf-test --topic t",
                 "Error: Missing segment file: skiff dump-log FILE [FILE...]|dump-log",
@@ -87,7 +91,8 @@ class ValidationTest {
             "dump-log",
             "producer-perf-test",
             "leader-election",
-            "consumer-perf-test"
+            "consumer-perf-test",
+            "consumer-groups"
         }) {
             List<String> args = new java.util.ArrayList<>(List.of(command.split(" ")));
             args.add("--help");

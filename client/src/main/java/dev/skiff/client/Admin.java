@@ -7,6 +7,8 @@ import dev.skiff.client.internals.Backoff;
 import dev.skiff.client.internals.Channels;
 import dev.skiff.client.internals.ClientExecutors;
 import dev.skiff.client.internals.ConfigValues;
+import dev.skiff.client.internals.CoordinatorCall;
+import dev.skiff.client.internals.GroupAdminProtocol;
 import dev.skiff.client.internals.HostPort;
 import dev.skiff.proto.v1.AdminGrpc;
 import dev.skiff.proto.v1.AlterConfigsRequest;
@@ -15,6 +17,8 @@ import dev.skiff.proto.v1.CreatePartitionsRequest;
 import dev.skiff.proto.v1.CreatePartitionsResponse;
 import dev.skiff.proto.v1.CreateTopicsRequest;
 import dev.skiff.proto.v1.CreateTopicsResponse;
+import dev.skiff.proto.v1.DeleteGroupsRequest;
+import dev.skiff.proto.v1.DeleteGroupsResponse;
 import dev.skiff.proto.v1.DeleteTopicsRequest;
 import dev.skiff.proto.v1.DeleteTopicsResponse;
 import dev.skiff.proto.v1.DescribeClusterRequest;
@@ -22,11 +26,19 @@ import dev.skiff.proto.v1.DescribeClusterResponse;
 import dev.skiff.proto.v1.DescribeConfigsRequest;
 import dev.skiff.proto.v1.DescribeConfigsResponse;
 import dev.skiff.proto.v1.DescribeQuorumRequest;
+import dev.skiff.proto.v1.DescribeGroupsRequest;
+import dev.skiff.proto.v1.DescribeGroupsResponse;
 import dev.skiff.proto.v1.DescribeTopicsRequest;
 import dev.skiff.proto.v1.DescribeTopicsResponse;
 import dev.skiff.proto.v1.ElectLeadersResponse;
+import dev.skiff.proto.v1.GroupGrpc;
+import dev.skiff.proto.v1.ListGroupsRequest;
+import dev.skiff.proto.v1.ListGroupsResponse;
 import dev.skiff.proto.v1.ListTopicsRequest;
 import dev.skiff.proto.v1.ListTopicsResponse;
+import dev.skiff.proto.v1.OffsetCommitResponse;
+import dev.skiff.proto.v1.OffsetDeleteResponse;
+import dev.skiff.proto.v1.OffsetFetchResponse;
 import dev.skiff.proto.v1.PartitionCountUpdate;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -43,9 +55,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * Topics, partitions, configs and the cluster, as Kafka's Admin client offers them. Every method
- * returns at once with futures; each operation is retried (connection failures, {@code
- * NOT_CONTROLLER}) until {@code default.api.timeout.ms}. A cluster that never answers fails the
+ * Topics, partitions, configs, the cluster and consumer groups, as Kafka's Admin client offers
+ * them. Every method returns at once with futures; each operation is retried (connection
+ * failures, {@code NOT_CONTROLLER}; for groups, a coordinator that moved, is loading or is not
+ * there yet) until {@code default.api.timeout.ms}. A cluster that never answers fails the
  * futures with {@link ClusterUnreachableException}. Thread-safe.
  */
 public final class Admin implements AutoCloseable {
@@ -345,6 +358,174 @@ public final class Admin implements AutoCloseable {
     public KeyedResult<ConfigResource, Void> incrementalAlterConfigs(
             Map<ConfigResource, ? extends Collection<AlterConfigOp>> ops) {
         return incrementalAlterConfigs(ops, false);
+    }
+
+    // Consumer groups. Each group's requests go to its coordinator (CoordinatorCall).
+
+    /** Every consumer group of the cluster (ListGroups at every live broker, merged), sorted by id. */
+    public CompletableFuture<List<ConsumerGroupListing>> listConsumerGroups() {
+        return listConsumerGroups(Set.of());
+    }
+
+    /** The consumer groups in one of {@code states} (every state if empty), sorted by id. */
+    public CompletableFuture<List<ConsumerGroupListing>> listConsumerGroups(Set<GroupState> states) {
+        ListGroupsRequest.Builder req = ListGroupsRequest.newBuilder();
+        states.forEach(s -> req.addStatesFilter(s.toString()));
+        ListGroupsRequest request = req.build();
+        return describeCluster().thenCompose(cluster -> {
+            List<CompletableFuture<List<ConsumerGroupListing>>> perBroker = new ArrayList<>();
+            for (Node broker : cluster.brokers()) {
+                HostPort address = new HostPort(broker.host(), broker.port());
+                perBroker.add(AdminCall.run(
+                                "ListGroups",
+                                ctx,
+                                Set.of(ALL),
+                                (node, keys, timeoutMs) ->
+                                        channels.call(address, GroupGrpc.getListGroupsMethod(), request, timeoutMs),
+                                (ListGroupsResponse resp, Set<String> keys) -> GroupAdminProtocol.listed(resp, ALL),
+                                true)
+                        .value(ALL));
+            }
+            return CompletableFuture.allOf(perBroker.toArray(new CompletableFuture<?>[0]))
+                    .thenApply(v -> {
+                        // A group whose coordinator just moved may be listed by two brokers; keep one.
+                        SortedMap<String, ConsumerGroupListing> merged = new java.util.TreeMap<>();
+                        perBroker.forEach(f -> f.join().forEach(g -> merged.putIfAbsent(g.groupId(), g)));
+                        return List.copyOf(merged.values());
+                    });
+        });
+    }
+
+    /**
+     * Describes groups at their coordinators: state, assignor, members and the partitions assigned
+     * to each. An unknown group is described as {@link GroupState#DEAD} with no members.
+     */
+    public KeyedResult<String, ConsumerGroupDescription> describeConsumerGroups(Collection<String> groupIds) {
+        Map<String, CompletableFuture<ConsumerGroupDescription>> out = new LinkedHashMap<>();
+        for (String groupId : new LinkedHashSet<>(groupIds)) {
+            out.put(
+                    groupId,
+                    CoordinatorCall.run(
+                                    "DescribeGroups",
+                                    ctx,
+                                    groupId,
+                                    Set.of(groupId),
+                                    (coordinator, keys, timeoutMs) -> channels.call(
+                                            coordinator,
+                                            GroupGrpc.getDescribeGroupsMethod(),
+                                            DescribeGroupsRequest.newBuilder()
+                                                    .addAllGroupIds(keys)
+                                                    .build(),
+                                            timeoutMs),
+                                    (Node coordinator, DescribeGroupsResponse resp, Set<String> keys) ->
+                                            GroupAdminProtocol.described(coordinator, resp),
+                                    true)
+                            .value(groupId));
+        }
+        return new KeyedResult<>(out);
+    }
+
+    /** The group's committed offsets, by partition; partitions without one are absent. */
+    public CompletableFuture<SortedMap<TopicPartition, OffsetAndMetadata>> listConsumerGroupOffsets(String groupId) {
+        return listConsumerGroupOffsets(groupId, Optional.empty());
+    }
+
+    /** The group's committed offsets of these partitions; partitions without one are absent. */
+    public CompletableFuture<SortedMap<TopicPartition, OffsetAndMetadata>> listConsumerGroupOffsets(
+            String groupId, Collection<TopicPartition> partitions) {
+        return listConsumerGroupOffsets(groupId, Optional.of(List.copyOf(partitions)));
+    }
+
+    private CompletableFuture<SortedMap<TopicPartition, OffsetAndMetadata>> listConsumerGroupOffsets(
+            String groupId, Optional<List<TopicPartition>> partitions) {
+        return CoordinatorCall.run(
+                        "OffsetFetch",
+                        ctx,
+                        groupId,
+                        Set.of(groupId),
+                        (coordinator, keys, timeoutMs) -> channels.call(
+                                coordinator,
+                                GroupGrpc.getOffsetFetchMethod(),
+                                GroupAdminProtocol.offsetFetch(groupId, partitions),
+                                timeoutMs),
+                        (Node coordinator, OffsetFetchResponse resp, Set<String> keys) ->
+                                GroupAdminProtocol.fetched(resp, groupId, groupId),
+                        true)
+                .value(groupId);
+    }
+
+    /**
+     * Sets the group's committed offsets from outside the group (generation -1, no member id). The
+     * coordinator accepts this only while the group has no members; otherwise each partition fails
+     * (typically {@link Errors#UNKNOWN_MEMBER_ID}).
+     */
+    public KeyedResult<TopicPartition, Void> alterConsumerGroupOffsets(
+            String groupId, Map<TopicPartition, OffsetAndMetadata> offsets) {
+        Map<TopicPartition, OffsetAndMetadata> copy = Map.copyOf(offsets);
+        return CoordinatorCall.run(
+                "OffsetCommit",
+                ctx,
+                groupId,
+                new LinkedHashSet<>(new java.util.TreeSet<>(copy.keySet())),
+                (coordinator, keys, timeoutMs) -> channels.call(
+                        coordinator,
+                        GroupGrpc.getOffsetCommitMethod(),
+                        GroupAdminProtocol.offsetCommit(groupId, copy, keys),
+                        timeoutMs),
+                (Node coordinator, OffsetCommitResponse resp, Set<TopicPartition> keys) ->
+                        GroupAdminProtocol.committed(resp, keys, groupId),
+                // Committing the same offsets twice leaves the same state.
+                true);
+    }
+
+    /**
+     * Deletes empty groups and their committed offsets: {@link Errors#NON_EMPTY_GROUP} while a
+     * group has members, {@link Errors#GROUP_ID_NOT_FOUND} for an unknown one.
+     */
+    public KeyedResult<String, Void> deleteConsumerGroups(Collection<String> groupIds) {
+        Map<String, CompletableFuture<Void>> out = new LinkedHashMap<>();
+        for (String groupId : new LinkedHashSet<>(groupIds)) {
+            out.put(
+                    groupId,
+                    CoordinatorCall.run(
+                                    "DeleteGroups",
+                                    ctx,
+                                    groupId,
+                                    Set.of(groupId),
+                                    (coordinator, keys, timeoutMs) -> channels.call(
+                                            coordinator,
+                                            GroupGrpc.getDeleteGroupsMethod(),
+                                            DeleteGroupsRequest.newBuilder()
+                                                    .addAllGroupIds(keys)
+                                                    .build(),
+                                            timeoutMs),
+                                    (Node coordinator, DeleteGroupsResponse resp, Set<String> keys) ->
+                                            GroupAdminProtocol.deleted(resp),
+                                    false)
+                            .value(groupId));
+        }
+        return new KeyedResult<>(out);
+    }
+
+    /**
+     * Deletes the group's committed offsets of these partitions; a partition of a topic that a
+     * member subscribes to fails with {@link Errors#GROUP_SUBSCRIBED_TO_TOPIC}.
+     */
+    public KeyedResult<TopicPartition, Void> deleteConsumerGroupOffsets(
+            String groupId, Set<TopicPartition> partitions) {
+        return CoordinatorCall.run(
+                "OffsetDelete",
+                ctx,
+                groupId,
+                new LinkedHashSet<>(new java.util.TreeSet<>(partitions)),
+                (coordinator, keys, timeoutMs) -> channels.call(
+                        coordinator,
+                        GroupGrpc.getOffsetDeleteMethod(),
+                        GroupAdminProtocol.offsetDelete(groupId, keys),
+                        timeoutMs),
+                (Node coordinator, OffsetDeleteResponse resp, Set<TopicPartition> keys) ->
+                        GroupAdminProtocol.offsetsDeleted(resp, keys, groupId),
+                true);
     }
 
     public AdminConfig config() {
