@@ -1,5 +1,6 @@
 package dev.skiff.client;
 
+import dev.skiff.client.internals.AssignorLoader;
 import dev.skiff.client.internals.CommonClientConfigs;
 import dev.skiff.client.internals.ConfigValues;
 import java.util.ArrayList;
@@ -107,6 +108,7 @@ public record ConsumerConfig(
                         "\"\"",
                         "name at least one assignor: range, roundrobin, cooperative-sticky, or a class name");
             }
+            AssignorLoader.load(strategies); // fails here, naming the key, rather than at the first join
             return new GroupConfig(
                     groupId,
                     instanceId,

@@ -2,6 +2,7 @@ package dev.skiff.client.internals;
 
 import dev.skiff.client.ConfigException;
 import dev.skiff.client.ConsumerConfig;
+import dev.skiff.client.internals.assignor.Assignors;
 import dev.skiff.client.internals.assignor.PartitionAssignor;
 import java.lang.reflect.InvocationTargetException;
 import java.util.ArrayList;
@@ -39,7 +40,14 @@ public final class AssignorLoader {
     }
 
     private static Optional<PartitionAssignor> builtIn(String name) {
-        return Optional.empty();
+        try {
+            return Optional.of(Assignors.forName(name));
+        } catch (ConfigException unknown) {
+            if (!name.contains(".")) {
+                throw unknown; // not a class name either: the registry's message lists the names
+            }
+            return Optional.empty();
+        }
     }
 
     private static PartitionAssignor byClassName(String name) {

@@ -63,7 +63,7 @@ public final class FakeCluster implements AutoCloseable {
     final Map<Integer, Map<String, String>> brokerConfigs = new HashMap<>();
     private final int brokerCount;
     final FakeGroups groups;
-    private final List<FakeGroupService> groupServices = new ArrayList<>();
+    private final List<FakeGroupService> groupServices = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final String prefix = "fake-" + UUID.randomUUID();
     private final Map<Integer, String> hosts = new HashMap<>();
     private final Map<Integer, Integer> ports = new HashMap<>();
@@ -141,7 +141,9 @@ public final class FakeCluster implements AutoCloseable {
 
     private void tickGroups() {
         try {
-            groupServices.get(0).tick();
+            if (!groupServices.isEmpty()) {
+                groupServices.get(0).tick();
+            }
         } catch (RuntimeException e) {
             org.slf4j.LoggerFactory.getLogger(FakeCluster.class).error("fake group tick failed", e);
         }

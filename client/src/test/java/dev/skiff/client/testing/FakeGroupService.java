@@ -1,20 +1,16 @@
 package dev.skiff.client.testing;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.skiff.client.Errors;
 import dev.skiff.client.TopicPartition;
 import dev.skiff.client.testing.FakeGroups.Committed;
 import dev.skiff.client.testing.FakeGroups.Group;
 import dev.skiff.client.testing.FakeGroups.Member;
-import dev.skiff.proto.v1.ConsumerSubscription;
 import dev.skiff.proto.v1.DeleteGroupsRequest;
 import dev.skiff.proto.v1.DeleteGroupsResponse;
 import dev.skiff.proto.v1.DeletedGroupResult;
 import dev.skiff.proto.v1.DescribeGroupsRequest;
 import dev.skiff.proto.v1.DescribeGroupsResponse;
-import dev.skiff.proto.v1.DescribedGroup;
-import dev.skiff.proto.v1.DescribedGroupMember;
 import dev.skiff.proto.v1.ErrorCode;
 import dev.skiff.proto.v1.FindCoordinatorRequest;
 import dev.skiff.proto.v1.FindCoordinatorResponse;
@@ -22,7 +18,6 @@ import dev.skiff.proto.v1.GroupGrpc;
 import dev.skiff.proto.v1.HeartbeatRequest;
 import dev.skiff.proto.v1.HeartbeatResponse;
 import dev.skiff.proto.v1.JoinGroupMember;
-import dev.skiff.proto.v1.JoinGroupProtocol;
 import dev.skiff.proto.v1.JoinGroupRequest;
 import dev.skiff.proto.v1.JoinGroupResponse;
 import dev.skiff.proto.v1.LeaveGroupMemberResponse;
@@ -56,7 +51,6 @@ import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -80,7 +74,6 @@ import java.util.UUID;
  * makes the node unreachable.
  */
 final class FakeGroupService extends GroupGrpc.GroupImplBase {
-    private static final String CLIENT_HOST = "/127.0.0.1";
 
     private final FakeCluster cluster;
     private final FakeGroups groups;
@@ -311,7 +304,7 @@ final class FakeGroupService extends GroupGrpc.GroupImplBase {
                 late.add(m.memberId);
             }
         });
-        late.forEach(id -> removeMember(g, id));
+        late.forEach(id -> FakeGroups.removeMember(g, id));
         g.generation++;
         if (g.members.isEmpty()) {
             g.state = FakeGroups.EMPTY;
@@ -319,7 +312,7 @@ final class FakeGroupService extends GroupGrpc.GroupImplBase {
             g.leader = "";
             return;
         }
-        g.protocol = vote(g);
+        g.protocol = FakeGroups.vote(g);
         if (!g.members.containsKey(g.leader)) {
             g.leader = g.members.keySet().iterator().next();
         }
@@ -351,40 +344,6 @@ final class FakeGroupService extends GroupGrpc.GroupImplBase {
         }
     }
 
-    /** Kafka's vote: among the protocols every member supports, each member votes for its first; most votes wins. */
-    private static String vote(Group g) {
-        Set<String> common = null;
-        for (Member m : g.members.values()) {
-            Set<String> names = new HashSet<>();
-            m.protocols.forEach(p -> names.add(p.getName()));
-            if (common == null) {
-                common = names;
-            } else {
-                common.retainAll(names);
-            }
-        }
-        Map<String, Integer> votes = new LinkedHashMap<>();
-        for (Member m : g.members.values()) {
-            for (JoinGroupProtocol p : m.protocols) {
-                if (common.contains(p.getName())) {
-                    votes.merge(p.getName(), 1, Integer::sum);
-                    break;
-                }
-            }
-        }
-        return votes.entrySet().stream()
-                .max(Map.Entry.comparingByValue())
-                .map(Map.Entry::getKey)
-                .orElse("");
-    }
-
-    private void removeMember(Group g, String memberId) {
-        Member m = g.members.remove(memberId);
-        if (m != null && !m.instanceId.isEmpty() && memberId.equals(g.staticMembers.get(m.instanceId))) {
-            g.staticMembers.remove(m.instanceId);
-        }
-    }
-
     /** After members left or expired: an empty group becomes Empty, others rebalance. */
     private void membersGone(Group g, List<Runnable> replies) {
         if (g.members.isEmpty()) {
@@ -412,7 +371,7 @@ final class FakeGroupService extends GroupGrpc.GroupImplBase {
                     expired.add(m.memberId);
                 }
             }
-            expired.forEach(id -> removeMember(g, id));
+            expired.forEach(id -> FakeGroups.removeMember(g, id));
             if (!expired.isEmpty()) {
                 membersGone(g, replies);
             } else {
@@ -599,7 +558,7 @@ final class FakeGroupService extends GroupGrpc.GroupImplBase {
             String id = memberId;
             replies.add(() -> reply(o, joinError(Errors.UNKNOWN_MEMBER_ID, id)));
         }
-        removeMember(g, memberId);
+        FakeGroups.removeMember(g, memberId);
         return Errors.NONE;
     }
 
@@ -748,38 +707,10 @@ final class FakeGroupService extends GroupGrpc.GroupImplBase {
         DescribeGroupsResponse.Builder b = DescribeGroupsResponse.newBuilder();
         synchronized (groups) {
             for (String id : request.getGroupIdsList()) {
-                b.addGroups(describe(id, gate));
+                b.addGroups(groups.describe(id, gate, nodeId));
             }
         }
         reply(observer, b.build());
-    }
-
-    private DescribedGroup describe(String id, Errors gate) {
-        DescribedGroup.Builder d = DescribedGroup.newBuilder().setGroupId(id).setCoordinator(nodeId);
-        Errors e =
-                gate != Errors.NONE ? gate : groups.coordinatorOf(id) != nodeId ? Errors.NOT_COORDINATOR : Errors.NONE;
-        if (e != Errors.NONE) {
-            return d.setError(code(e)).setErrorMessage(e.name()).build();
-        }
-        Group g = groups.groups.get(id);
-        if (g == null) {
-            return d.setState(FakeGroups.DEAD).build();
-        }
-        d.setState(g.state).setProtocolType(g.protocolType).setGenerationId(g.generation);
-        boolean complete = g.state.equals(FakeGroups.STABLE) || g.state.equals(FakeGroups.COMPLETING_REBALANCE);
-        if (complete) {
-            d.setProtocol(g.protocol);
-        }
-        for (Member m : g.members.values()) {
-            d.addMembers(DescribedGroupMember.newBuilder()
-                    .setMemberId(m.memberId)
-                    .setGroupInstanceId(m.instanceId)
-                    .setClientId(m.clientId)
-                    .setClientHost(CLIENT_HOST)
-                    .setMemberMetadata(m.metadata(g.protocol))
-                    .setMemberAssignment(g.state.equals(FakeGroups.STABLE) ? m.assignment : ByteString.EMPTY));
-        }
-        return d.build();
     }
 
     @Override
@@ -826,7 +757,7 @@ final class FakeGroupService extends GroupGrpc.GroupImplBase {
                         b.setError(code(gate)).setErrorMessage(gate.name()).build());
                 return;
             }
-            Set<String> subscribed = subscribedTopics(g);
+            Set<String> subscribed = FakeGroups.subscribedTopics(g);
             for (OffsetDeleteTopic t : request.getTopicsList()) {
                 OffsetDeleteTopicResponse.Builder tr =
                         OffsetDeleteTopicResponse.newBuilder().setName(t.getName());
@@ -843,22 +774,5 @@ final class FakeGroupService extends GroupGrpc.GroupImplBase {
             }
         }
         reply(observer, b.build());
-    }
-
-    /** The topics the group's consumer members subscribe to (read from their ConsumerSubscription). */
-    private static Set<String> subscribedTopics(Group g) {
-        Set<String> out = new HashSet<>();
-        if (!g.protocolType.equals("consumer")) {
-            return out;
-        }
-        for (Member m : g.members.values()) {
-            try {
-                out.addAll(
-                        ConsumerSubscription.parseFrom(m.metadata(g.protocol)).getTopicsList());
-            } catch (InvalidProtocolBufferException e) {
-                throw new IllegalStateException("member " + m.memberId + " sent a malformed subscription", e);
-            }
-        }
-        return out;
     }
 }

@@ -1,12 +1,18 @@
 package dev.skiff.client.testing;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.skiff.client.Errors;
 import dev.skiff.client.TopicPartition;
+import dev.skiff.proto.v1.ConsumerSubscription;
+import dev.skiff.proto.v1.DescribedGroup;
+import dev.skiff.proto.v1.DescribedGroupMember;
 import dev.skiff.proto.v1.JoinGroupProtocol;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -76,6 +82,8 @@ public final class FakeGroups {
             this.id = id;
         }
     }
+
+    private static final String CLIENT_HOST = "/127.0.0.1";
 
     final Map<String, Group> groups = new TreeMap<>();
     private final Map<String, Integer> coordinators = new HashMap<>();
@@ -157,5 +165,84 @@ public final class FakeGroups {
     /** Stores a committed offset directly, as if some member had committed it. */
     public synchronized void commit(String groupId, TopicPartition tp, long offset) {
         groups.computeIfAbsent(groupId, Group::new).offsets.put(tp, new Committed(offset, -1, ""));
+    }
+
+    /** Kafka's vote: among the protocols every member supports, each member votes for its first; most votes wins. */
+    static String vote(Group g) {
+        Set<String> common = null;
+        for (Member m : g.members.values()) {
+            Set<String> names = new HashSet<>();
+            m.protocols.forEach(p -> names.add(p.getName()));
+            if (common == null) {
+                common = names;
+            } else {
+                common.retainAll(names);
+            }
+        }
+        Map<String, Integer> votes = new LinkedHashMap<>();
+        for (Member m : g.members.values()) {
+            for (JoinGroupProtocol p : m.protocols) {
+                if (common.contains(p.getName())) {
+                    votes.merge(p.getName(), 1, Integer::sum);
+                    break;
+                }
+            }
+        }
+        return votes.entrySet().stream()
+                .max(Map.Entry.comparingByValue())
+                .map(Map.Entry::getKey)
+                .orElse("");
+    }
+
+    static void removeMember(Group g, String memberId) {
+        Member m = g.members.remove(memberId);
+        if (m != null && !m.instanceId.isEmpty() && memberId.equals(g.staticMembers.get(m.instanceId))) {
+            g.staticMembers.remove(m.instanceId);
+        }
+    }
+
+    /** A DescribeGroups answer for one group, as node {@code nodeId} gives it. */
+    DescribedGroup describe(String id, Errors gate, int nodeId) {
+        DescribedGroup.Builder d = DescribedGroup.newBuilder().setGroupId(id).setCoordinator(nodeId);
+        Errors e = gate != Errors.NONE ? gate : coordinatorOf(id) != nodeId ? Errors.NOT_COORDINATOR : Errors.NONE;
+        if (e != Errors.NONE) {
+            return d.setError(FakeCluster.code(e)).setErrorMessage(e.name()).build();
+        }
+        Group g = groups.get(id);
+        if (g == null) {
+            return d.setState(DEAD).build();
+        }
+        d.setState(g.state).setProtocolType(g.protocolType).setGenerationId(g.generation);
+        boolean complete = g.state.equals(STABLE) || g.state.equals(COMPLETING_REBALANCE);
+        if (complete) {
+            d.setProtocol(g.protocol);
+        }
+        for (Member m : g.members.values()) {
+            d.addMembers(DescribedGroupMember.newBuilder()
+                    .setMemberId(m.memberId)
+                    .setGroupInstanceId(m.instanceId)
+                    .setClientId(m.clientId)
+                    .setClientHost(CLIENT_HOST)
+                    .setMemberMetadata(m.metadata(g.protocol))
+                    .setMemberAssignment(g.state.equals(STABLE) ? m.assignment : ByteString.EMPTY));
+        }
+        return d.build();
+    }
+
+    /** The topics the group's consumer members subscribe to (read from their ConsumerSubscription). */
+    static Set<String> subscribedTopics(Group g) {
+        Set<String> out = new HashSet<>();
+        if (!g.protocolType.equals("consumer")) {
+            return out;
+        }
+        for (Member m : g.members.values()) {
+            try {
+                out.addAll(
+                        ConsumerSubscription.parseFrom(m.metadata(g.protocol)).getTopicsList());
+            } catch (InvalidProtocolBufferException e) {
+                throw new IllegalStateException("member " + m.memberId + " sent a malformed subscription", e);
+            }
+        }
+        return out;
     }
 }
