@@ -317,7 +317,8 @@ class ConsumerGroupTest {
     void aFencedMemberLosesItsPartitionsAndRejoins() {
         cluster.createTopic("t", 2, 1);
         Recorder listener = new Recorder();
-        Consumer c = consumer();
+        // The coordinator still counts the old member id until its session expires.
+        Consumer c = consumer("session.timeout.ms", "500");
         c.subscribe(List.of("t"), listener);
         pollUntil(() -> c.assignment().size() == 2, c);
         int generation = cluster.groups().generation("g");
@@ -327,6 +328,19 @@ class ConsumerGroupTest {
         assertEquals(partitions("t", 0, 1), listener.lost.get(0));
         pollUntil(() -> c.assignment().size() == 2 && cluster.groups().generation("g") > generation, c);
         assertTrue(listener.revoked.isEmpty(), "lost, not revoked: " + listener.revoked);
+    }
+
+    @Test
+    void aMemberThatStopsPollingLeavesAndLosesItsPartitions() {
+        cluster.createTopic("t", 1, 1);
+        Recorder listener = new Recorder();
+        Consumer c = consumer("max.poll.interval.ms", "300");
+        c.subscribe(List.of("t"), listener);
+        pollUntil(() -> c.assignment().size() == 1, c);
+        await().atMost(WAIT).until(() -> cluster.groups().memberIds("g").isEmpty());
+        assertEquals("Empty", cluster.groups().state("g"));
+        pollUntil(() -> !listener.lost.isEmpty() && c.assignment().size() == 1, c);
+        assertEquals(List.of(partitions("t", 0)), listener.lost);
     }
 
     @Test
