@@ -353,7 +353,8 @@ class ConsumerGroupTest {
         pollUntil(() -> !c.assignment().isEmpty() && pos(c, p0) == 2, c);
         int old = cluster.groups().coordinatorOf("g");
         cluster.groups().setCoordinator("g", old % 3 + 1);
-        // The new coordinator does not know the member: it joins again, then commits there.
+        // The old coordinator answers NOT_COORDINATOR; the member finds the new one, which has the
+        // group's state (as __consumer_offsets would have replicated it), and commits there.
         await().atMost(WAIT).until(() -> {
             c.poll(TICK);
             try {
@@ -376,6 +377,26 @@ class ConsumerGroupTest {
         c.close();
         assertEquals(1, cluster.groups().memberIds("g").size());
         assertFalse(cluster.groups().state("g").equals("Empty"));
+    }
+
+    @Test
+    void aRestartedStaticMemberTakesItsPlaceWithoutARebalance() {
+        cluster.createTopic("t", 2, 1);
+        Consumer dynamic = consumer();
+        dynamic.subscribe(List.of("t"));
+        pollUntil(() -> dynamic.assignment().size() == 2, dynamic);
+        Consumer first = consumer("group.instance.id", "instance-1");
+        first.subscribe(List.of("t"));
+        pollUntil(() -> dynamic.assignment().size() == 1 && first.assignment().size() == 1, dynamic, first);
+        Set<TopicPartition> itsShare = first.assignment();
+        int generation = cluster.groups().generation("g");
+        first.close();
+
+        Consumer restarted = consumer("group.instance.id", "instance-1");
+        restarted.subscribe(List.of("t"));
+        pollUntil(() -> restarted.assignment().equals(itsShare), dynamic, restarted);
+        assertEquals(generation, cluster.groups().generation("g"));
+        assertEquals(2, cluster.groups().memberIds("g").size());
     }
 
     @Test

@@ -1,6 +1,5 @@
 package dev.skiff.client.internals;
 
-import dev.skiff.client.ApiException;
 import dev.skiff.client.CommitFailedException;
 import dev.skiff.client.Errors;
 import dev.skiff.client.OffsetAndMetadata;
@@ -214,7 +213,7 @@ public final class OffsetCommits {
         }
     }
 
-    private ApiException commitError(Errors error, String message, Generation g) {
+    private SkiffException commitError(Errors error, String message, Generation g) {
         switch (error) {
             case REBALANCE_IN_PROGRESS:
                 membership.requestRejoin("a commit found the group rebalancing");
@@ -230,7 +229,7 @@ public final class OffsetCommits {
                 return error.exception(message);
             case UNKNOWN_TOPIC_OR_PARTITION:
                 // Retrying cannot create the topic; Kafka fails such a commit too.
-                return new ApiException(error, "Cannot commit offsets of a partition that does not exist: " + message);
+                return new SkiffException("Cannot commit offsets of a partition that does not exist: " + message);
             default:
                 return error.exception(message);
         }

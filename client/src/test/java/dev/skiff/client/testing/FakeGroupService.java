@@ -68,7 +68,8 @@ import java.util.UUID;
  * not heard from (join, sync, heartbeat or commit) within its session timeout, by the groups' clock,
  * is removed, checked on every call and on a 10 ms timer. Static members (group.instance.id) keep
  * their place across a restart and fence the older instance. Commits are accepted from the current
- * generation (REBALANCE_IN_PROGRESS while completing a rebalance) or, with generation -1 and no
+ * generation (REBALANCE_IN_PROGRESS while completing a rebalance; a restarted static follower
+ * rejoining a Stable group with the same protocols takes its old place without a rebalance) or, with generation -1 and no
  * member id, while the group has no members. Calls for a group this node does not coordinate get
  * NOT_COORDINATOR; {@link FakeHooks#groupError} injects errors and {@link FakeHooks#unavailable}
  * makes the node unreachable.
@@ -216,6 +217,7 @@ final class FakeGroupService extends GroupGrpc.GroupImplBase {
             if (memberId.isEmpty()) {
                 memberId = r.getClientId() + "-" + UUID.randomUUID();
                 m = existing == null ? new Member() : g.members.remove(existing);
+                boolean sameProtocols = m.protocols.equals(r.getProtocolsList());
                 if (m.awaitingJoin != null) {
                     StreamObserver<JoinGroupResponse> old = m.awaitingJoin;
                     replies.add(() -> reply(old, joinError(Errors.FENCED_INSTANCE_ID, existing)));
@@ -228,6 +230,22 @@ final class FakeGroupService extends GroupGrpc.GroupImplBase {
                 m.instanceId = instance;
                 g.members.put(memberId, m);
                 g.staticMembers.put(instance, memberId);
+                if (existing != null
+                        && sameProtocols
+                        && g.state.equals(FakeGroups.STABLE)
+                        && !g.leader.equals(memberId)) {
+                    // A restarted static follower takes its old place without a rebalance, as in Kafka.
+                    m.lastSeenMs = groups.nowMs();
+                    JoinGroupResponse same = JoinGroupResponse.newBuilder()
+                            .setGenerationId(g.generation)
+                            .setProtocolType(g.protocolType)
+                            .setProtocolName(g.protocol)
+                            .setLeader(g.leader)
+                            .setMemberId(memberId)
+                            .build();
+                    replies.add(() -> reply(observer, same));
+                    return;
+                }
             } else if (existing == null) {
                 replies.add(() -> reply(observer, joinError(Errors.UNKNOWN_MEMBER_ID, r.getMemberId())));
                 return;
