@@ -284,6 +284,24 @@ class ConsumerGroupTest {
     }
 
     @Test
+    void wakeupInterruptsACommitSyncThatKeepsRetrying() {
+        cluster.createTopic("t", 1, 1);
+        Consumer c = consumer("enable.auto.commit", "false");
+        c.subscribe(List.of("t"));
+        pollUntil(() -> c.assignment().size() == 1, c);
+        cluster.hooks().groupError =
+                (method, n) -> method.equals("OffsetCommit") ? Errors.COORDINATOR_LOAD_IN_PROGRESS : null;
+        background.schedule(c::wakeup, 200, TimeUnit.MILLISECONDS);
+        assertThrows(
+                WakeupException.class,
+                () -> c.commitSync(Map.of(new TopicPartition("t", 0), new OffsetAndMetadata(1))));
+        assertTrue(cluster.hooks().groupCalls("OffsetCommit") > 1, "retried before the wakeup");
+        cluster.hooks().groupError = (method, n) -> null;
+        c.commitSync(Map.of(new TopicPartition("t", 0), new OffsetAndMetadata(1)));
+        assertEquals(OptionalLong.of(1), cluster.groups().committed("g", new TopicPartition("t", 0)));
+    }
+
+    @Test
     void groupOperationsWithoutGroupIdSayWhatIsMissing() {
         Consumer c = new Consumer(props(cluster), env(cluster));
         consumers.add(c);
