@@ -215,35 +215,8 @@ final class FakeGroupService extends GroupGrpc.GroupImplBase {
         if (!instance.isEmpty()) {
             String existing = g.staticMembers.get(instance);
             if (memberId.isEmpty()) {
-                memberId = r.getClientId() + "-" + UUID.randomUUID();
-                m = existing == null ? new Member() : g.members.remove(existing);
-                boolean sameProtocols = m.protocols.equals(r.getProtocolsList());
-                if (m.awaitingJoin != null) {
-                    StreamObserver<JoinGroupResponse> old = m.awaitingJoin;
-                    replies.add(() -> reply(old, joinError(Errors.FENCED_INSTANCE_ID, existing)));
-                    m.awaitingJoin = null;
-                }
-                if (g.leader.equals(existing)) {
-                    g.leader = memberId;
-                }
-                m.memberId = memberId;
-                m.instanceId = instance;
-                g.members.put(memberId, m);
-                g.staticMembers.put(instance, memberId);
-                if (existing != null
-                        && sameProtocols
-                        && g.state.equals(FakeGroups.STABLE)
-                        && !g.leader.equals(memberId)) {
-                    // A restarted static follower takes its old place without a rebalance, as in Kafka.
-                    m.lastSeenMs = groups.nowMs();
-                    JoinGroupResponse same = JoinGroupResponse.newBuilder()
-                            .setGenerationId(g.generation)
-                            .setProtocolType(g.protocolType)
-                            .setProtocolName(g.protocol)
-                            .setLeader(g.leader)
-                            .setMemberId(memberId)
-                            .build();
-                    replies.add(() -> reply(observer, same));
+                m = replaceStatic(g, r, existing, observer, replies);
+                if (m == null) {
                     return;
                 }
             } else if (existing == null) {
@@ -286,13 +259,57 @@ final class FakeGroupService extends GroupGrpc.GroupImplBase {
         maybeCompleteJoin(g, replies);
     }
 
+    /**
+     * A static member joining without a member id (a restart): it takes the old instance's place
+     * (fencing a join the old one still has open) under a new member id.
+     *
+     * @return the member, or null if it was answered at once (a follower of a Stable group)
+     */
+    private Member replaceStatic(
+            Group g,
+            JoinGroupRequest r,
+            String existing,
+            StreamObserver<JoinGroupResponse> observer,
+            List<Runnable> replies) {
+        String instance = r.getGroupInstanceId();
+        String memberId = r.getClientId() + "-" + UUID.randomUUID();
+        Member m = existing == null ? new Member() : g.members.remove(existing);
+        boolean sameProtocols = m.protocols.equals(r.getProtocolsList());
+        if (m.awaitingJoin != null) {
+            StreamObserver<JoinGroupResponse> old = m.awaitingJoin;
+            replies.add(() -> reply(old, joinError(Errors.FENCED_INSTANCE_ID, existing)));
+            m.awaitingJoin = null;
+        }
+        if (g.leader.equals(existing)) {
+            g.leader = memberId;
+        }
+        m.memberId = memberId;
+        m.instanceId = instance;
+        g.members.put(memberId, m);
+        g.staticMembers.put(instance, memberId);
+        if (existing != null && sameProtocols && g.state.equals(FakeGroups.STABLE) && !g.leader.equals(memberId)) {
+            // A restarted static follower takes its old place without a rebalance, as in Kafka.
+            m.lastSeenMs = groups.nowMs();
+            JoinGroupResponse same = JoinGroupResponse.newBuilder()
+                    .setGenerationId(g.generation)
+                    .setProtocolType(g.protocolType)
+                    .setProtocolName(g.protocol)
+                    .setLeader(g.leader)
+                    .setMemberId(memberId)
+                    .build();
+            replies.add(() -> reply(observer, same));
+            return null;
+        }
+        return m;
+    }
+
     private void prepareRebalance(Group g, List<Runnable> replies) {
         long now = groups.nowMs();
         if (g.state.equals(FakeGroups.COMPLETING_REBALANCE)) {
             for (Member m : g.members.values()) {
                 if (m.awaitingSync != null) {
                     StreamObserver<SyncGroupResponse> o = m.awaitingSync;
-                    replies.add(() -> reply(o, syncError(Errors.REBALANCE_IN_PROGRESS)));
+                    replies.add(() -> reply(o, FakeGroups.syncError(Errors.REBALANCE_IN_PROGRESS)));
                     m.awaitingSync = null;
                 }
             }
@@ -407,28 +424,7 @@ final class FakeGroupService extends GroupGrpc.GroupImplBase {
         send(replies);
     }
 
-    /** The member a call names, or the error for it. */
-    private static Errors checkMember(Group g, String memberId, String instanceId, int generation) {
-        if (g == null || !g.members.containsKey(memberId)) {
-            if (g != null && !instanceId.isEmpty() && g.staticMembers.containsKey(instanceId)) {
-                return Errors.FENCED_INSTANCE_ID;
-            }
-            return Errors.UNKNOWN_MEMBER_ID;
-        }
-        if (!instanceId.isEmpty() && !memberId.equals(g.staticMembers.get(instanceId))) {
-            return Errors.FENCED_INSTANCE_ID;
-        }
-        return generation == g.generation ? Errors.NONE : Errors.ILLEGAL_GENERATION;
-    }
-
     // ---- SyncGroup, Heartbeat, LeaveGroup
-
-    private static SyncGroupResponse syncError(Errors e) {
-        return SyncGroupResponse.newBuilder()
-                .setError(code(e))
-                .setErrorMessage(e.name())
-                .build();
-    }
 
     @Override
     public void syncGroup(SyncGroupRequest request, StreamObserver<SyncGroupResponse> observer) {
@@ -437,20 +433,21 @@ final class FakeGroupService extends GroupGrpc.GroupImplBase {
             return;
         }
         if (gate != Errors.NONE) {
-            reply(observer, syncError(gate));
+            reply(observer, FakeGroups.syncError(gate));
             return;
         }
         List<Runnable> replies = new ArrayList<>();
         synchronized (groups) {
             expire(replies);
             Group g = groups.groups.get(request.getGroupId());
-            Errors e = checkMember(g, request.getMemberId(), request.getGroupInstanceId(), request.getGenerationId());
+            Errors e = FakeGroups.checkMember(
+                    g, request.getMemberId(), request.getGroupInstanceId(), request.getGenerationId());
             if (e == Errors.NONE && g.state.equals(FakeGroups.PREPARING_REBALANCE)) {
                 e = Errors.REBALANCE_IN_PROGRESS;
             }
             if (e != Errors.NONE) {
                 Errors error = e;
-                replies.add(() -> reply(observer, syncError(error)));
+                replies.add(() -> reply(observer, FakeGroups.syncError(error)));
             } else {
                 sync(g, request, observer, replies);
             }
@@ -462,7 +459,7 @@ final class FakeGroupService extends GroupGrpc.GroupImplBase {
         Member m = g.members.get(r.getMemberId());
         m.lastSeenMs = groups.nowMs();
         if (g.state.equals(FakeGroups.STABLE)) {
-            out.add(() -> reply(observer, syncAnswer(g, m)));
+            out.add(() -> reply(observer, FakeGroups.syncAnswer(g, m)));
             return;
         }
         m.awaitingSync = observer;
@@ -478,19 +475,11 @@ final class FakeGroupService extends GroupGrpc.GroupImplBase {
             each.assignment = given.getOrDefault(each.memberId, ByteString.EMPTY);
             if (each.awaitingSync != null) {
                 StreamObserver<SyncGroupResponse> o = each.awaitingSync;
-                SyncGroupResponse answer = syncAnswer(g, each);
+                SyncGroupResponse answer = FakeGroups.syncAnswer(g, each);
                 out.add(() -> reply(o, answer));
                 each.awaitingSync = null;
             }
         }
-    }
-
-    private static SyncGroupResponse syncAnswer(Group g, Member m) {
-        return SyncGroupResponse.newBuilder()
-                .setProtocolType(g.protocolType)
-                .setProtocolName(g.protocol)
-                .setAssignment(m.assignment)
-                .build();
     }
 
     @Override
@@ -505,7 +494,8 @@ final class FakeGroupService extends GroupGrpc.GroupImplBase {
             synchronized (groups) {
                 expire(replies);
                 Group g = groups.groups.get(request.getGroupId());
-                e = checkMember(g, request.getMemberId(), request.getGroupInstanceId(), request.getGenerationId());
+                e = FakeGroups.checkMember(
+                        g, request.getMemberId(), request.getGroupInstanceId(), request.getGenerationId());
                 if (e == Errors.NONE) {
                     g.members.get(request.getMemberId()).lastSeenMs = groups.nowMs();
                     if (g.state.equals(FakeGroups.PREPARING_REBALANCE)) {
@@ -624,7 +614,7 @@ final class FakeGroupService extends GroupGrpc.GroupImplBase {
         if (r.getGenerationId() < 0 && r.getMemberId().isEmpty()) {
             return g == null || g.members.isEmpty() ? Errors.NONE : Errors.UNKNOWN_MEMBER_ID;
         }
-        Errors e = checkMember(g, r.getMemberId(), r.getGroupInstanceId(), r.getGenerationId());
+        Errors e = FakeGroups.checkMember(g, r.getMemberId(), r.getGroupInstanceId(), r.getGenerationId());
         if (e != Errors.NONE) {
             return e;
         }

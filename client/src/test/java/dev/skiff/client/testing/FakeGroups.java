@@ -8,6 +8,7 @@ import dev.skiff.proto.v1.ConsumerSubscription;
 import dev.skiff.proto.v1.DescribedGroup;
 import dev.skiff.proto.v1.DescribedGroupMember;
 import dev.skiff.proto.v1.JoinGroupProtocol;
+import dev.skiff.proto.v1.SyncGroupResponse;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -244,5 +245,34 @@ public final class FakeGroups {
             }
         }
         return out;
+    }
+
+    /** The member a call names, or the error for it. */
+    static Errors checkMember(Group g, String memberId, String instanceId, int generation) {
+        if (g == null || !g.members.containsKey(memberId)) {
+            if (g != null && !instanceId.isEmpty() && g.staticMembers.containsKey(instanceId)) {
+                return Errors.FENCED_INSTANCE_ID;
+            }
+            return Errors.UNKNOWN_MEMBER_ID;
+        }
+        if (!instanceId.isEmpty() && !memberId.equals(g.staticMembers.get(instanceId))) {
+            return Errors.FENCED_INSTANCE_ID;
+        }
+        return generation == g.generation ? Errors.NONE : Errors.ILLEGAL_GENERATION;
+    }
+
+    static SyncGroupResponse syncError(Errors e) {
+        return SyncGroupResponse.newBuilder()
+                .setError(FakeCluster.code(e))
+                .setErrorMessage(e.name())
+                .build();
+    }
+
+    static SyncGroupResponse syncAnswer(Group g, Member m) {
+        return SyncGroupResponse.newBuilder()
+                .setProtocolType(g.protocolType)
+                .setProtocolName(g.protocol)
+                .setAssignment(m.assignment)
+                .build();
     }
 }
