@@ -6,6 +6,7 @@ import dev.skiff.client.internals.Channels;
 import dev.skiff.client.internals.ClientExecutors;
 import dev.skiff.client.internals.ClusterSnapshot;
 import dev.skiff.client.internals.ConfigValues;
+import dev.skiff.client.internals.ConsumerCoordinator;
 import dev.skiff.client.internals.Fetcher;
 import dev.skiff.client.internals.MetadataManager;
 import dev.skiff.client.internals.OffsetLookup;
@@ -20,19 +21,24 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.regex.Pattern;
 
 /**
  * Reads records from assigned partitions. {@link #poll} long-polls each partition's leader with
  * Fetch ({@code fetch.min.bytes}, {@code fetch.max.wait.ms}, {@code max.partition.fetch.bytes},
  * {@code fetch.max.bytes}), returns records from each partition's position onward, and applies
- * {@code auto.offset.reset} when a position is missing or out of range. Not thread-safe: one
- * thread uses it, except {@link #wakeup()}. Group subscription comes later; use {@link #assign}.
+ * {@code auto.offset.reset} when a position is missing or out of range. Partitions are either
+ * assigned by hand ({@link #assign}) or by the consumer group {@code group.id} ({@link #subscribe}),
+ * whose rebalances run inside {@code poll} on the caller's thread; with a group, positions start at
+ * the group's committed offsets and {@code auto.offset.reset} applies only where none is committed.
+ * Not thread-safe: one thread uses it, except {@link #wakeup()}.
  */
 public final class Consumer implements AutoCloseable {
     private final ConsumerConfig config;
@@ -43,6 +49,7 @@ public final class Consumer implements AutoCloseable {
     private final SubscriptionState subscriptions;
     private final Fetcher fetcher;
     private final OffsetLookup offsets;
+    private final Optional<ConsumerCoordinator> coordinator;
     private final Backoff backoff;
     private final Map<TopicPartition, OffsetResetStrategy> resetsInFlight = new HashMap<>();
     private CompletableFuture<Map<TopicPartition, OffsetLookup.Result>> resetAnswer;
@@ -73,9 +80,25 @@ public final class Consumer implements AutoCloseable {
         this.subscriptions = new SubscriptionState(config.autoOffsetReset());
         this.fetcher = new Fetcher(config, channels, metadata, subscriptions, backoff);
         this.offsets = new OffsetLookup(channels, metadata, config.common(), clock, timers, backoff);
+        this.coordinator = config.group().groupId().isEmpty()
+                ? Optional.empty()
+                : Optional.of(new ConsumerCoordinator(
+                        config,
+                        channels,
+                        metadata,
+                        subscriptions,
+                        fetcher,
+                        clock,
+                        timers,
+                        backoff,
+                        env.threadFactory("skiff-heartbeat | " + config.common().clientId() + " | "
+                                + config.group().groupId().get())));
     }
 
-    /** Reads exactly these partitions from now on; partitions that stay keep their positions. */
+    /**
+     * Reads exactly these partitions from now on; partitions that stay keep their positions. With a
+     * {@code group.id}, new partitions start at the group's committed offsets.
+     */
     public void assign(Collection<TopicPartition> partitions) {
         ensureOpen();
         for (TopicPartition tp : subscriptions.assigned()) {
@@ -83,7 +106,7 @@ public final class Consumer implements AutoCloseable {
                 fetcher.clear(tp);
             }
         }
-        subscriptions.assign(partitions);
+        subscriptions.assign(partitions, coordinator.isPresent());
         metadata.setTopics(subscriptions.topics());
     }
 
@@ -152,12 +175,13 @@ public final class Consumer implements AutoCloseable {
      */
     public ConsumerRecords poll(Duration timeout) {
         ensureOpen();
-        if (subscriptions.assigned().isEmpty()) {
+        if (subscriptions.mode() == SubscriptionState.Mode.NONE) {
             throw new IllegalStateException("Consumer is not subscribed to any topics or assigned any partitions");
         }
         long deadline = deadline(timeout);
         do {
             long now = clock.millis();
+            coordinator.ifPresent(c -> c.poll(now, this::awaitOrWakeup));
             fetcher.processCompleted(now);
             ConsumerRecords records = fetcher.collect(config.maxPollRecords());
             if (!records.isEmpty()) {
@@ -189,6 +213,7 @@ public final class Consumer implements AutoCloseable {
 
     /** Starts ListOffsets for partitions that need a reset, and applies answers that came back. */
     private void updatePositions(long now) {
+        coordinator.ifPresent(c -> c.refreshPositions(now));
         if (resetAnswer != null && resetAnswer.isDone()) {
             applyResetAnswers(now);
         }
@@ -253,8 +278,12 @@ public final class Consumer implements AutoCloseable {
             events.add(resetAnswer);
         }
         metadata.maybeRefresh(now).ifPresent(events::add);
+        coordinator.ifPresent(c -> events.addAll(c.events()));
         events.add(wakeupSignal);
         long wakeAt = Math.min(deadline, fetcher.nextBackoffEndMs());
+        if (coordinator.isPresent()) {
+            wakeAt = Math.min(wakeAt, Math.max(now + 1, coordinator.get().nextWakeMs()));
+        }
         if (resetBackoffUntilMs > now) {
             wakeAt = Math.min(wakeAt, resetBackoffUntilMs);
         }
@@ -266,6 +295,7 @@ public final class Consumer implements AutoCloseable {
             // Nothing in flight: come back after a short backoff rather than spin.
             wakeAt = Math.min(wakeAt, now + Math.max(1, config.common().retryBackoffMs()));
         }
+        coordinator.ifPresent(c -> events.add(c.changeSignal()));
         Waits.await(CompletableFuture.anyOf(events.toArray(new CompletableFuture<?>[0])), wakeAt - now);
         checkWakeup();
     }
@@ -342,81 +372,168 @@ public final class Consumer implements AutoCloseable {
         return out;
     }
 
-    // Consumer-group API (issue 5). These signatures are the contract the CLI and the examples are
-    // written against; the group membership behind them replaces these placeholders.
+    // Consumer groups (DESIGN §8).
 
     /** Joins the group {@code group.id} and reads the partitions it assigns of these topics. */
     public void subscribe(Collection<String> topics) {
         subscribe(topics, ConsumerRebalanceListener.noOp());
     }
 
+    /**
+     * Joins the group {@code group.id} (at the next poll) and reads the partitions it assigns of
+     * these topics; {@code listener} hears of partitions revoked, assigned and lost, on the thread
+     * that calls poll. An empty collection is {@link #unsubscribe()}.
+     *
+     * @throws InvalidGroupIdException without {@code group.id}
+     */
     public void subscribe(Collection<String> topics, ConsumerRebalanceListener listener) {
-        throw new UnsupportedOperationException("consumer groups are not implemented yet");
+        ensureOpen();
+        Objects.requireNonNull(listener, "listener");
+        if (topics.isEmpty()) {
+            unsubscribe();
+            return;
+        }
+        for (String t : topics) {
+            if (t == null || t.isBlank()) {
+                throw new IllegalArgumentException(
+                        "Topic collection to subscribe to cannot contain null or empty topic");
+            }
+        }
+        group("subscribe()").subscribe(topics, listener);
     }
 
     /** Subscribes to every topic whose whole name matches, re-evaluated as topics come and go. */
-    public void subscribe(java.util.regex.Pattern pattern, ConsumerRebalanceListener listener) {
-        throw new UnsupportedOperationException("consumer groups are not implemented yet");
+    public void subscribe(Pattern pattern, ConsumerRebalanceListener listener) {
+        ensureOpen();
+        Objects.requireNonNull(pattern, "pattern");
+        Objects.requireNonNull(listener, "listener");
+        group("subscribe()").subscribe(pattern, listener);
     }
 
-    /** Leaves the group's subscription (and the group); assigned partitions are dropped. */
+    /** Leaves the group's subscription (and the group) or the manual assignment; partitions are dropped. */
     public void unsubscribe() {
-        throw new UnsupportedOperationException("consumer groups are not implemented yet");
+        ensureOpen();
+        if (coordinator.isPresent()) {
+            coordinator.get().unsubscribe();
+        } else {
+            subscriptions.assigned().forEach(fetcher::clear);
+            subscriptions.unsubscribe();
+            metadata.setTopics(List.of());
+        }
     }
 
-    /** The topics subscribed to; empty when partitions were assigned by hand. */
+    /** The topics subscribed to (a pattern's current matches); empty when partitions were assigned by hand. */
     public Set<String> subscription() {
-        throw new UnsupportedOperationException("consumer groups are not implemented yet");
+        ensureOpen();
+        return subscriptions.subscription();
     }
 
-    /** Commits the positions of every assigned partition and waits for the coordinator's answer. */
+    /**
+     * Commits the positions of every assigned partition (what poll has returned) and waits for the
+     * coordinator, retrying retriable errors until {@code default.api.timeout.ms}.
+     *
+     * @throws CommitFailedException if the group is rebalancing or this member left its generation
+     * @throws InvalidGroupIdException without {@code group.id}
+     */
     public void commitSync() {
-        throw new UnsupportedOperationException("consumer groups are not implemented yet");
+        commitSyncOrAll(null, Duration.ofMillis(config.defaultApiTimeoutMs()));
     }
 
+    public void commitSync(Duration timeout) {
+        commitSyncOrAll(null, timeout);
+    }
+
+    /** Commits these offsets (each the offset of the next record to read) and waits. */
     public void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
-        throw new UnsupportedOperationException("consumer groups are not implemented yet");
+        commitSyncOrAll(Map.copyOf(offsets), Duration.ofMillis(config.defaultApiTimeoutMs()));
     }
 
-    /** Commits the positions of every assigned partition; the callback runs in a later poll. */
+    private void commitSyncOrAll(Map<TopicPartition, OffsetAndMetadata> offsets, Duration timeout) {
+        ensureOpen();
+        group("commitSync()").commitSync(offsets, deadline(timeout), this::awaitOrWakeup);
+    }
+
+    /** Commits the positions of every assigned partition without waiting. */
+    public void commitAsync() {
+        commitAsync((offsets, e) -> {});
+    }
+
+    /** Commits the positions of every assigned partition; the callback runs in a later poll, commitSync or close. */
     public void commitAsync(OffsetCommitCallback callback) {
-        throw new UnsupportedOperationException("consumer groups are not implemented yet");
+        ensureOpen();
+        group("commitAsync()").commitAsync(null, Objects.requireNonNull(callback, "callback"));
     }
 
     public void commitAsync(Map<TopicPartition, OffsetAndMetadata> offsets, OffsetCommitCallback callback) {
-        throw new UnsupportedOperationException("consumer groups are not implemented yet");
+        ensureOpen();
+        group("commitAsync()").commitAsync(Map.copyOf(offsets), Objects.requireNonNull(callback, "callback"));
     }
 
     /** The group's committed offsets; partitions without one are absent. */
     public Map<TopicPartition, OffsetAndMetadata> committed(Set<TopicPartition> partitions) {
-        throw new UnsupportedOperationException("consumer groups are not implemented yet");
+        return committed(partitions, Duration.ofMillis(config.defaultApiTimeoutMs()));
     }
 
-    /** Stops fetching these partitions (they stay assigned) until {@link #resume}. */
+    public Map<TopicPartition, OffsetAndMetadata> committed(Set<TopicPartition> partitions, Duration timeout) {
+        ensureOpen();
+        return group("committed()").committed(partitions, deadline(timeout), this::awaitOrWakeup);
+    }
+
+    /** Stops fetching these partitions (they stay assigned, and keep their positions) until {@link #resume}. */
     public void pause(Collection<TopicPartition> partitions) {
-        throw new UnsupportedOperationException("not implemented yet");
+        ensureOpen();
+        partitions.forEach(subscriptions::pause);
     }
 
     public void resume(Collection<TopicPartition> partitions) {
-        throw new UnsupportedOperationException("not implemented yet");
+        ensureOpen();
+        partitions.forEach(subscriptions::resume);
     }
 
     public Set<TopicPartition> paused() {
-        throw new UnsupportedOperationException("not implemented yet");
+        ensureOpen();
+        return subscriptions.paused();
     }
 
     public ConsumerConfig config() {
         return config;
     }
 
+    private ConsumerCoordinator group(String operation) {
+        return coordinator.orElseThrow(() -> new InvalidGroupIdException(operation));
+    }
+
+    /** Waits for {@code future} until {@code untilMs}; a wakeup() meanwhile throws {@link WakeupException}. */
+    private void awaitOrWakeup(CompletableFuture<?> future, long untilMs) {
+        checkWakeup();
+        Waits.await(CompletableFuture.anyOf(future, wakeupSignal), untilMs - clock.millis());
+        checkWakeup();
+    }
+
+    /** Closes with a 30 s budget for the final commit and LeaveGroup. */
     @Override
     public void close() {
+        close(Duration.ofSeconds(30));
+    }
+
+    /**
+     * Commits the consumed positions if auto-commit is on, revokes the partitions, leaves the group
+     * (a static member does not: it keeps its place until its session expires), stops the
+     * heartbeat thread and closes the connections.
+     */
+    public void close(Duration timeout) {
         if (closed) {
             return;
         }
         closed = true;
-        channels.closeNow();
-        timers.shutdownNow();
+        try {
+            long deadline = deadline(timeout);
+            coordinator.ifPresent(c -> c.close(deadline, (f, until) -> Waits.await(f, until - clock.millis())));
+        } finally {
+            coordinator.ifPresent(ConsumerCoordinator::close);
+            channels.closeNow();
+            timers.shutdownNow();
+        }
     }
 
     private void ensureOpen() {

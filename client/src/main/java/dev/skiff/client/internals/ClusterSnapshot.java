@@ -83,6 +83,18 @@ public final class ClusterSnapshot {
         return brokers;
     }
 
+    /** The names of the topics known to exist, internal ones left out unless {@code withInternal}. */
+    public List<String> topicNames(boolean withInternal) {
+        List<String> out = new ArrayList<>();
+        topics.values().forEach(t -> {
+            if (t.error() == Errors.NONE && (withInternal || !t.internal())) {
+                out.add(t.name());
+            }
+        });
+        out.sort(String::compareTo);
+        return out;
+    }
+
     public Optional<TopicInfo> topic(String name) {
         return Optional.ofNullable(topics.get(name));
     }

@@ -223,8 +223,12 @@ public final class Fetcher {
         while (it.hasNext() && count < maxRecords) {
             Map.Entry<TopicPartition, Deque<ConsumerRecord>> e = it.next();
             TopicPartition tp = e.getKey();
+            if (subscriptions.isPaused(tp)) {
+                continue; // kept for resume; the position has not moved past these records
+            }
             if (!subscriptions.isFetchable(tp)) {
                 it.remove();
+                bufferedNextOffset.remove(tp);
                 continue;
             }
             List<ConsumerRecord> taken = new ArrayList<>();

@@ -36,6 +36,7 @@ public final class MetadataManager {
     private final Object lock = new Object();
     // Guarded by lock.
     private final Set<String> topics = new TreeSet<>();
+    private boolean allTopics;
     private CompletableFuture<ClusterSnapshot> inFlight;
     private boolean updateRequested;
     private long lastSuccessMs = Long.MIN_VALUE / 2;
@@ -85,6 +86,19 @@ public final class MetadataManager {
         }
     }
 
+    /**
+     * Asks for every topic of the cluster (a pattern subscription) instead of a list; answers then
+     * replace the cached topics, so that deleted topics disappear.
+     */
+    public void setAllTopics(boolean enabled) {
+        synchronized (lock) {
+            if (enabled && !allTopics) {
+                updateRequested = true;
+            }
+            allTopics = enabled;
+        }
+    }
+
     /** Marks the cache stale: a leader moved or a topic is missing. */
     public void requestUpdate() {
         synchronized (lock) {
@@ -103,7 +117,7 @@ public final class MetadataManager {
             if (inFlight != null) {
                 return Optional.of(inFlight);
             }
-            if (topics.isEmpty() || nextRefreshDelayMs(nowMs) > 0) {
+            if ((topics.isEmpty() && !allTopics) || nextRefreshDelayMs(nowMs) > 0) {
                 return Optional.empty();
             }
         }
@@ -113,7 +127,7 @@ public final class MetadataManager {
     /** How long until {@link #maybeRefresh} would start a refresh; Long.MAX_VALUE if never. */
     public long nextRefreshDelayMs(long nowMs) {
         synchronized (lock) {
-            if (topics.isEmpty()) {
+            if (topics.isEmpty() && !allTopics) {
                 return Long.MAX_VALUE;
             }
             long due = updateRequested ? nowMs : lastSuccessMs + config.metadataMaxAgeMs();
@@ -129,13 +143,15 @@ public final class MetadataManager {
     /** Refreshes now, or joins the refresh in flight. */
     public CompletableFuture<ClusterSnapshot> refresh() {
         List<String> requested;
+        boolean everyTopic;
         List<HostPort> order;
         CompletableFuture<ClusterSnapshot> result;
         synchronized (lock) {
             if (inFlight != null) {
                 return inFlight;
             }
-            requested = List.copyOf(topics);
+            everyTopic = allTopics;
+            requested = everyTopic ? List.of() : List.copyOf(topics);
             order = candidates();
             result = new CompletableFuture<>();
             inFlight = result;
@@ -146,28 +162,32 @@ public final class MetadataManager {
                 .addAllTopics(requested)
                 .setAllowAutoTopicCreation(allowAutoTopicCreation)
                 .build();
-        tryNode(order, 0, request, result);
+        tryNode(order, 0, request, everyTopic, result);
         return result;
     }
 
     private void tryNode(
-            List<HostPort> order, int index, MetadataRequest request, CompletableFuture<ClusterSnapshot> result) {
+            List<HostPort> order,
+            int index,
+            MetadataRequest request,
+            boolean everyTopic,
+            CompletableFuture<ClusterSnapshot> result) {
         channels.call(order.get(index), BrokerGrpc.getMetadataMethod(), request, config.requestTimeoutMs())
                 .whenComplete((response, failure) -> {
                     if (failure == null) {
-                        succeeded(response, result);
+                        succeeded(response, everyTopic, result);
                     } else if (Rpc.isNoAnswer(failure) && index + 1 < order.size()) {
-                        tryNode(order, index + 1, request, result);
+                        tryNode(order, index + 1, request, everyTopic, result);
                     } else {
                         failed(failure, result);
                     }
                 });
     }
 
-    private void succeeded(MetadataResponse response, CompletableFuture<ClusterSnapshot> result) {
+    private void succeeded(MetadataResponse response, boolean everyTopic, CompletableFuture<ClusterSnapshot> result) {
         ClusterSnapshot updated;
         synchronized (lock) {
-            updated = snapshot.merge(response, false);
+            updated = snapshot.merge(response, everyTopic);
             snapshot = updated;
             lastSuccessMs = clock.millis();
             failures = 0;

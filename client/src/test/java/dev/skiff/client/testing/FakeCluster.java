@@ -24,9 +24,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * An in-memory cluster of fake brokers that serve skiff's Broker and Admin services with canned
- * but consistent behaviour: topics with leaders and replicas, partitions that store produced
- * batches and assign offsets, long-poll fetches, ListOffsets, configs. Tests reach it through
+ * An in-memory cluster of fake brokers that serve skiff's Broker, Admin and Group services with
+ * canned but consistent behaviour: topics with leaders and replicas, partitions that store produced
+ * batches and assign offsets, long-poll fetches, ListOffsets, configs, and consumer groups with a
+ * coordinator per group ({@link FakeGroupService}, state in {@link #groups()}). Tests reach it through
  * in-process channels ({@link #channelFactory()}) or real TCP ({@link #startTcp()}), and inject
  * faults through {@link #hooks()}. All state is guarded by this object's monitor.
  */
@@ -61,6 +62,8 @@ public final class FakeCluster implements AutoCloseable {
     final Map<String, FakeTopic> topics = new LinkedHashMap<>();
     final Map<Integer, Map<String, String>> brokerConfigs = new HashMap<>();
     private final int brokerCount;
+    final FakeGroups groups;
+    private final List<FakeGroupService> groupServices = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final String prefix = "fake-" + UUID.randomUUID();
     private final Map<Integer, String> hosts = new HashMap<>();
     private final Map<Integer, Integer> ports = new HashMap<>();
@@ -81,6 +84,7 @@ public final class FakeCluster implements AutoCloseable {
 
     public FakeCluster(int brokerCount) {
         this.brokerCount = brokerCount;
+        this.groups = new FakeGroups(brokerCount);
         for (int id = 1; id <= brokerCount; id++) {
             brokerConfigs.put(id, new LinkedHashMap<>());
         }
@@ -96,6 +100,7 @@ public final class FakeCluster implements AutoCloseable {
                 servers.add(InProcessServerBuilder.forName(prefix + "-" + id)
                         .addService(new FakeBrokerService(this, id))
                         .addService(new FakeAdminService(this, id))
+                        .addService(groupService(id))
                         .build()
                         .start());
             } catch (IOException e) {
@@ -112,6 +117,7 @@ public final class FakeCluster implements AutoCloseable {
                 Server s = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
                         .addService(new FakeBrokerService(this, id))
                         .addService(new FakeAdminService(this, id))
+                        .addService(groupService(id))
                         .build()
                         .start();
                 servers.add(s);
@@ -122,6 +128,30 @@ public final class FakeCluster implements AutoCloseable {
             }
         }
         return this;
+    }
+
+    private FakeGroupService groupService(int id) {
+        FakeGroupService service = new FakeGroupService(this, id);
+        if (groupServices.isEmpty()) {
+            timers.scheduleWithFixedDelay(this::tickGroups, 10, 10, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+        groupServices.add(service);
+        return service;
+    }
+
+    private void tickGroups() {
+        try {
+            if (!groupServices.isEmpty()) {
+                groupServices.get(0).tick();
+            }
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(FakeCluster.class).error("fake group tick failed", e);
+        }
+    }
+
+    /** The consumer groups: coordinators, members, generations, committed offsets, clock. */
+    public FakeGroups groups() {
+        return groups;
     }
 
     /** In-process channels; an address no fake node serves gets a channel that fails with UNAVAILABLE. */

@@ -28,6 +28,13 @@ public final class FakeHooks {
     /** Decides an error for the n-th call (1-based) of an Admin method, or null to answer normally. */
     public volatile BiFunction<String, Integer, Errors> adminError = (method, n) -> null;
 
+    /**
+     * Decides an error for the n-th call (1-based) of a Group method ("FindCoordinator",
+     * "JoinGroup", "SyncGroup", "Heartbeat", "LeaveGroup", "OffsetCommit", "OffsetFetch", ...), or
+     * null to answer normally. The error goes in the response's top-level error field.
+     */
+    public volatile BiFunction<String, Integer, Errors> groupError = (method, n) -> null;
+
     /** When set, Produce answers wait until {@link #releaseProduce()}; arrivals are still recorded. */
     public volatile boolean holdProduce;
 
@@ -46,6 +53,18 @@ public final class FakeHooks {
 
     int nextAttempt(TopicPartition tp) {
         return attempts.computeIfAbsent(tp, k -> new AtomicInteger()).incrementAndGet();
+    }
+
+    private final Map<String, AtomicInteger> groupCalls = new ConcurrentHashMap<>();
+
+    int nextGroupCall(String method) {
+        return groupCalls.computeIfAbsent(method, k -> new AtomicInteger()).incrementAndGet();
+    }
+
+    /** How many calls of a Group method the fake nodes received. */
+    public int groupCalls(String method) {
+        AtomicInteger n = groupCalls.get(method);
+        return n == null ? 0 : n.get();
     }
 
     int nextAdminCall(String method) {
