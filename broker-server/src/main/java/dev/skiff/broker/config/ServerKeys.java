@@ -33,6 +33,7 @@ public final class ServerKeys {
     public static final String BROKER_HEARTBEAT_INTERVAL_MS = "broker.heartbeat.interval.ms";
     public static final String LOG_RETENTION_CHECK_INTERVAL_MS = "log.retention.check.interval.ms";
     public static final String OFFSETS_RETENTION_MINUTES = "offsets.retention.minutes";
+    public static final String PRODUCER_ID_EXPIRATION_MS = "producer.id.expiration.ms";
     public static final String AUTO_LEADER_REBALANCE_ENABLE = "auto.leader.rebalance.enable";
     public static final String LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS = "leader.imbalance.check.interval.seconds";
     public static final String LOGGING_LEVEL = "logging.level";
@@ -87,6 +88,10 @@ public final class ServerKeys {
         key(BROKER_HEARTBEAT_INTERVAL_MS, "250", "how often brokers heartbeat the controller (Kafka: 2000)");
         key(LOG_RETENTION_CHECK_INTERVAL_MS, "300000", "how often retention runs");
         key(OFFSETS_RETENTION_MINUTES, "10080", "committed offsets of empty groups expire after this");
+        key(
+                PRODUCER_ID_EXPIRATION_MS,
+                "86400000",
+                "a partition forgets an idempotent producer whose newest batch is this old (checked with retention)");
         key(
                 AUTO_LEADER_REBALANCE_ENABLE,
                 "true",
