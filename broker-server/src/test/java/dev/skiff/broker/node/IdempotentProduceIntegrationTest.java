@@ -89,9 +89,11 @@ class IdempotentProduceIntegrationTest {
     @Test
     void retriesAreDeduplicatedAcrossALeaderChangeAndGapsAreRefused() throws Exception {
         cluster = TestCluster.start(3, tmp, Map.of());
-        assertEquals(
-                ErrorCode.NONE,
-                cluster.create("idem", 1, 3, Map.of("min.insync.replicas", "2")).getError());
+        // Until every broker has registered, a replication factor of 3 is refused.
+        await().atMost(WAIT)
+                .until(() -> cluster.create("idem", 1, 3, Map.of("min.insync.replicas", "2"))
+                                .getError()
+                        == ErrorCode.NONE);
 
         Set<Long> ids = new HashSet<>();
         for (int node = 1; node <= 3; node++) {
