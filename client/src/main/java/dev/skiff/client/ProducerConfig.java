@@ -6,9 +6,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Producer settings, read from Kafka-named String properties. Keys skiff does not use yet
- * (serializers, idempotence, max.in.flight.requests.per.connection) are accepted and ignored:
- * records are bytes, and the producer keeps one request in flight per partition.
+ * Producer settings, read from Kafka-named String properties. Keys skiff does not use
+ * (serializers) are accepted and ignored: records are bytes. Idempotence is on by default, as in
+ * Kafka: with acks=all and at most 5 requests in flight, unless enable.idempotence=false or acks
+ * is set to 0 or 1 without enable.idempotence.
  */
 public record ProducerConfig(
         CommonClientConfigs common,
@@ -21,7 +22,9 @@ public record ProducerConfig(
         long maxBlockMs,
         long bufferMemoryBytes,
         int maxRequestSizeBytes,
-        boolean partitionerIgnoreKeys) {
+        boolean partitionerIgnoreKeys,
+        boolean idempotence,
+        int maxInFlightRequestsPerConnection) {
     public static final String BOOTSTRAP_SERVERS_CONFIG = CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG;
     public static final String CLIENT_ID_CONFIG = CommonClientConfigs.CLIENT_ID_CONFIG;
     public static final String ACKS_CONFIG = "acks";
@@ -37,6 +40,11 @@ public record ProducerConfig(
     public static final String BUFFER_MEMORY_CONFIG = "buffer.memory";
     public static final String MAX_REQUEST_SIZE_CONFIG = "max.request.size";
     public static final String PARTITIONER_IGNORE_KEYS_CONFIG = "partitioner.ignore.keys";
+    public static final String ENABLE_IDEMPOTENCE_CONFIG = "enable.idempotence";
+    public static final String MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION = "max.in.flight.requests.per.connection";
+    /** The most requests per partition an idempotent producer may have in flight (the broker remembers 5 batches). */
+    public static final int IDEMPOTENT_IN_FLIGHT_MAX = 5;
+
     public static final String METADATA_MAX_AGE_CONFIG = CommonClientConfigs.METADATA_MAX_AGE_CONFIG;
 
     /** Acks value for "all in-sync replicas". */
@@ -62,6 +70,8 @@ public record ProducerConfig(
         long bufferMemory = v.longValue(BUFFER_MEMORY_CONFIG, 33_554_432L, 0, Long.MAX_VALUE);
         int maxRequestSize = v.intValue(MAX_REQUEST_SIZE_CONFIG, 1_048_576, 1, Integer.MAX_VALUE);
         boolean ignoreKeys = v.bool(PARTITIONER_IGNORE_KEYS_CONFIG, false);
+        int maxInFlight = v.intValue(MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5, 1, Integer.MAX_VALUE);
+        boolean idempotence = idempotence(v, acks, maxInFlight);
         if (v.has(DELIVERY_TIMEOUT_MS_CONFIG) && deliveryTimeoutMs < lingerMs + common.requestTimeoutMs()) {
             throw new ConfigException(DELIVERY_TIMEOUT_MS_CONFIG + " should be equal to or larger than "
                     + LINGER_MS_CONFIG + " + " + REQUEST_TIMEOUT_MS_CONFIG);
@@ -79,6 +89,34 @@ public record ProducerConfig(
                 maxBlockMs,
                 bufferMemory,
                 maxRequestSize,
-                ignoreKeys);
+                ignoreKeys,
+                idempotence,
+                maxInFlight);
+    }
+
+    /** Kafka's rule: on by default; an explicit true conflicts with acks != all or more than 5 in flight. */
+    private static boolean idempotence(ConfigValues v, short acks, int maxInFlight) {
+        boolean explicit = v.has(ENABLE_IDEMPOTENCE_CONFIG);
+        boolean requested = v.bool(ENABLE_IDEMPOTENCE_CONFIG, true);
+        if (!requested) {
+            return false;
+        }
+        if (acks != ACKS_ALL) {
+            if (explicit) {
+                throw new ConfigException("Must set " + ACKS_CONFIG + " to all in order to use the idempotent"
+                        + " producer (" + ENABLE_IDEMPOTENCE_CONFIG + "=true). Otherwise set "
+                        + ENABLE_IDEMPOTENCE_CONFIG + "=false.");
+            }
+            return false;
+        }
+        if (maxInFlight > IDEMPOTENT_IN_FLIGHT_MAX) {
+            if (explicit) {
+                throw new ConfigException("Must set " + MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION + " to at most "
+                        + IDEMPOTENT_IN_FLIGHT_MAX + " to use the idempotent producer (" + ENABLE_IDEMPOTENCE_CONFIG
+                        + "=true). Otherwise set " + ENABLE_IDEMPOTENCE_CONFIG + "=false.");
+            }
+            return false;
+        }
+        return true;
     }
 }

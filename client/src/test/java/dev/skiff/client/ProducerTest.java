@@ -141,7 +141,9 @@ class ProducerTest {
     void batchSizeSplitsRecordsIntoSeveralBatchesThatTravelTogether() {
         cluster.createTopic("t", 1, 1);
         cluster.hooks().holdProduce = true;
-        Producer p = producer("linger.ms", "0", "batch.size", "200");
+        // Without idempotence several batches of a partition share a request (an idempotent
+        // producer sends one per partition per request, as the broker requires).
+        Producer p = producer("linger.ms", "0", "batch.size", "200", "enable.idempotence", "false");
         p.send(new ProducerRecord("t", 0, null, utf8("first")));
         await().atMost(Duration.ofSeconds(5)).until(() -> cluster.hooks().heldCount() == 1);
         for (int i = 0; i < 10; i++) {

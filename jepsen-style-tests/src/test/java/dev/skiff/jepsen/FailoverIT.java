@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Failover of a three-process cluster started by {@code bin/skiff-cluster} (DESIGN §6): an acks=all
  * producer sends 2,000 records/s while the partition leader, or the active controller, is killed
- * with kill -9. Every acknowledged record must be read back in order; duplicates from retries are
+ * with kill -9. Every acknowledged record must be read back in order, and (the producer being
+ * idempotent) exactly once; duplicates from retries are
  * counted. Measures the time from the kill to the first acknowledged record sent after it, and
  * from a controller kill to the next successful topic creation. {@code -Dskiff.failover.runs=N}
  * repeats each (the {@code failover-bench} profile runs 10) and prints median and max.
@@ -97,6 +98,7 @@ class FailoverIT {
                 await().atMost(WAIT).until(() -> partition(topic).isr().size() == 3);
                 AckedWorkload.Check check = w.stopAndCheck();
                 assertTrue(check.ok(), "run " + run + ": " + check);
+                assertEquals(0, check.duplicates(), "the idempotent producer writes no duplicates, run " + run);
                 assertEquals(0, w.failures(), "no send failed for good in run " + run);
                 duplicates.add(check.duplicates());
             }
@@ -126,6 +128,7 @@ class FailoverIT {
                 await().atMost(WAIT).until(() -> partition(topic).isr().size() == 3);
                 AckedWorkload.Check check = w.stopAndCheck();
                 assertTrue(check.ok(), "run " + run + ": " + check);
+                assertEquals(0, check.duplicates(), "the idempotent producer writes no duplicates, run " + run);
                 duplicates.add(check.duplicates());
             }
         }
@@ -150,6 +153,7 @@ class FailoverIT {
                 await().atMost(WAIT).until(() -> partition(topic).isr().size() == 3);
                 AckedWorkload.Check check = w.stopAndCheck();
                 assertTrue(check.ok(), "run " + run + ": " + check);
+                assertEquals(0, check.duplicates(), "the idempotent producer writes no duplicates, run " + run);
                 assertEquals(0, w.failures(), "no send failed in run " + run);
                 duplicates.add(check.duplicates());
             }

@@ -30,7 +30,12 @@ public final class BatchHeader {
     public static final int BASE_TIMESTAMP_OFFSET = 27;
     public static final int MAX_TIMESTAMP_OFFSET = 35;
     public static final int PRODUCER_ID_OFFSET = 43;
+    public static final int PRODUCER_EPOCH_OFFSET = 51;
+    public static final int BASE_SEQUENCE_OFFSET = 53;
     public static final int RECORD_COUNT_OFFSET = 57;
+    /** The producer id of a batch written without idempotence. */
+    public static final long NO_PRODUCER_ID = -1L;
+
     public static final int HEADER_BYTES = 61;
 
     public static final byte MAGIC_V2 = 2;
@@ -73,6 +78,24 @@ public final class BatchHeader {
 
     public static int recordCount(ByteBuffer b, int pos) {
         return b.getInt(pos + RECORD_COUNT_OFFSET);
+    }
+
+    /** The producer id, or {@link #NO_PRODUCER_ID} for a batch written without idempotence. */
+    public static long producerId(ByteBuffer b, int pos) {
+        return b.getLong(pos + PRODUCER_ID_OFFSET);
+    }
+
+    public static short producerEpoch(ByteBuffer b, int pos) {
+        return b.getShort(pos + PRODUCER_EPOCH_OFFSET);
+    }
+
+    public static int baseSequence(ByteBuffer b, int pos) {
+        return b.getInt(pos + BASE_SEQUENCE_OFFSET);
+    }
+
+    /** The sequence of the batch's last record; sequences wrap from Integer.MAX_VALUE to 0. */
+    public static int lastSequence(ByteBuffer b, int pos) {
+        return ProducerStateManager.addSequence(baseSequence(b, pos), lastOffsetDelta(b, pos));
     }
 
     public static Compression compression(ByteBuffer b, int pos) {

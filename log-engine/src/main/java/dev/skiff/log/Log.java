@@ -36,6 +36,9 @@ public final class Log implements Closeable {
     private final Clock clock;
     private final ConcurrentSkipListMap<Long, LogSegment> segments;
     private final LeaderEpochCache epochCache;
+    /** Guarded by {@code lock}. */
+    private final ProducerStateManager producerState;
+
     private final ReentrantLock lock = new ReentrantLock();
     private final ReentrantLock flushLock = new ReentrantLock();
 
@@ -68,6 +71,7 @@ public final class Log implements Closeable {
         this.clock = clock;
         this.segments = segments;
         this.epochCache = epochCache;
+        this.producerState = new ProducerStateManager(dir, topicPartition);
         this.logEndOffset = segments.lastEntry().getValue().nextOffset();
         this.logStartOffset = Math.max(logStartOffset, segments.firstKey());
         this.flushedOffset = logEndOffset;
@@ -122,6 +126,43 @@ public final class Log implements Closeable {
         return epochCache;
     }
 
+    /** The idempotent-producer state; read it under {@link #writeLock()}. */
+    ProducerStateManager producerState() {
+        return producerState;
+    }
+
+    /** Rebuilds the producer state on open from the snapshots at or below {@code trustedUpToOffset}. */
+    void loadProducerState(long trustedUpToOffset) throws IOException {
+        lock.lock();
+        try {
+            producerState.load(logStartOffset, logEndOffset, trustedUpToOffset, this::scanHeaders);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void scanHeaders(long fromOffset, LogSegment.BatchVisitor visitor) throws IOException {
+        Long floor = segments.floorKey(fromOffset);
+        for (LogSegment s : (floor == null ? segments : segments.tailMap(floor, true)).values()) {
+            s.forEachBatchHeader(visitor);
+        }
+    }
+
+    /**
+     * Forgets idempotent producers whose newest batch is older than {@code expirationMs}
+     * (producer.id.expiration.ms); the caller's scheduler runs it, like retention.
+     *
+     * @return how many were removed
+     */
+    public int removeExpiredProducers(long expirationMs) {
+        lock.lock();
+        try {
+            return producerState.removeExpired(clock.millis(), expirationMs);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public int segmentCount() {
         return segments.size();
     }
@@ -151,39 +192,69 @@ public final class Log implements Closeable {
      * one or more whole batches) is modified in place and written as is; nothing is written unless
      * every batch is valid.
      *
-     * @throws LogException if a batch is invalid; the log is unchanged
+     * <p>A batch of an idempotent producer (producer id &ge; 0, alone in its request) is checked
+     * against the producer state: a retry of one of its last 5 batches is not written again and is
+     * answered with the original offsets ({@link AppendInfo#duplicate()}).
+     *
+     * @throws LogException if a batch is invalid or out of sequence; the log is unchanged
      */
     public AppendInfo appendAsLeader(ByteBuffer records, int leaderEpoch) throws IOException {
         LogConfig cfg = config;
-        Validation v = validate(records, cfg, true);
+        ensureOnline();
+        RequestValidator.Validation v = RequestValidator.validate(records, cfg, true, topicPartition);
         AppendInfo info;
         lock.lock();
         try {
             ensureOnline();
-            long now = clock.millis();
-            long logAppendTime = cfg.timestampType() == TimestampType.LOG_APPEND_TIME ? now : BatchHeader.NO_TIMESTAMP;
-            long next = logEndOffset;
-            long maxTs = BatchHeader.NO_TIMESTAMP;
-            for (int pos = records.position(); pos < records.limit(); pos += BatchHeader.sizeBytes(records, pos)) {
-                BatchHeader.setBaseOffset(records, pos, next);
-                BatchHeader.setPartitionLeaderEpoch(records, pos, leaderEpoch);
-                if (logAppendTime != BatchHeader.NO_TIMESTAMP) {
-                    BatchHeader.setLogAppendTime(records, pos, logAppendTime);
-                }
-                maxTs = Math.max(maxTs, BatchHeader.maxTimestamp(records, pos));
-                next = BatchHeader.lastOffset(records, pos) + 1;
+            Optional<ProducerStateManager.BatchMetadata> duplicate = checkProducer(records);
+            if (duplicate.isPresent()) {
+                ProducerStateManager.BatchMetadata b = duplicate.get();
+                info = new AppendInfo(
+                        b.firstOffset(), b.lastOffset(), BatchHeader.NO_TIMESTAMP, b.maxTimestampMs(), 1, 0, true);
+            } else {
+                info = appendAsLeaderLocked(records, leaderEpoch, cfg, v);
             }
-            long first = logEndOffset;
-            if (leaderEpoch > epochCache.latestEpoch()) {
-                epochCache.assign(leaderEpoch, first);
-            }
-            appendLocked(records, first, next - 1, v.recordCount, maxTs, now);
-            info = new AppendInfo(first, next - 1, logAppendTime, maxTs, v.batchCount, records.remaining());
         } finally {
             lock.unlock();
         }
         afterAppend(info.lastOffset());
         return info;
+    }
+
+    private Optional<ProducerStateManager.BatchMetadata> checkProducer(ByteBuffer records) {
+        int pos = records.position();
+        long producerId = BatchHeader.producerId(records, pos);
+        if (producerId < 0) {
+            return Optional.empty();
+        }
+        return producerState.checkLeaderBatch(
+                producerId,
+                BatchHeader.producerEpoch(records, pos),
+                BatchHeader.baseSequence(records, pos),
+                BatchHeader.lastSequence(records, pos));
+    }
+
+    private AppendInfo appendAsLeaderLocked(
+            ByteBuffer records, int leaderEpoch, LogConfig cfg, RequestValidator.Validation v) throws IOException {
+        long now = clock.millis();
+        long logAppendTime = cfg.timestampType() == TimestampType.LOG_APPEND_TIME ? now : BatchHeader.NO_TIMESTAMP;
+        long next = logEndOffset;
+        long maxTs = BatchHeader.NO_TIMESTAMP;
+        for (int pos = records.position(); pos < records.limit(); pos += BatchHeader.sizeBytes(records, pos)) {
+            BatchHeader.setBaseOffset(records, pos, next);
+            BatchHeader.setPartitionLeaderEpoch(records, pos, leaderEpoch);
+            if (logAppendTime != BatchHeader.NO_TIMESTAMP) {
+                BatchHeader.setLogAppendTime(records, pos, logAppendTime);
+            }
+            maxTs = Math.max(maxTs, BatchHeader.maxTimestamp(records, pos));
+            next = BatchHeader.lastOffset(records, pos) + 1;
+        }
+        long first = logEndOffset;
+        if (leaderEpoch > epochCache.latestEpoch()) {
+            epochCache.assign(leaderEpoch, first);
+        }
+        appendLocked(records, first, next - 1, v.recordCount(), maxTs, now);
+        return new AppendInfo(first, next - 1, logAppendTime, maxTs, v.batchCount(), records.remaining());
     }
 
     /**
@@ -194,7 +265,8 @@ public final class Log implements Closeable {
      */
     public AppendInfo appendAsFollower(ByteBuffer records) throws IOException {
         LogConfig cfg = config;
-        Validation v = validate(records, cfg, false);
+        ensureOnline();
+        RequestValidator.Validation v = RequestValidator.validate(records, cfg, false, topicPartition);
         AppendInfo info;
         lock.lock();
         try {
@@ -217,62 +289,13 @@ public final class Log implements Closeable {
                 maxTs = Math.max(maxTs, BatchHeader.maxTimestamp(records, pos));
                 last = BatchHeader.lastOffset(records, pos);
             }
-            appendLocked(records, first, last, v.recordCount, maxTs, clock.millis());
-            info = new AppendInfo(first, last, BatchHeader.NO_TIMESTAMP, maxTs, v.batchCount, records.remaining());
+            appendLocked(records, first, last, v.recordCount(), maxTs, clock.millis());
+            info = new AppendInfo(first, last, BatchHeader.NO_TIMESTAMP, maxTs, v.batchCount(), records.remaining());
         } finally {
             lock.unlock();
         }
         afterAppend(info.lastOffset());
         return info;
-    }
-
-    private record Validation(int batchCount, long recordCount) {}
-
-    private Validation validate(ByteBuffer records, LogConfig cfg, boolean fromProducer) throws IOException {
-        ensureOnline();
-        if (!records.hasRemaining()) {
-            throw new LogException(LogError.CORRUPT_MESSAGE, "the request holds no record batch");
-        }
-        if (records.remaining() > cfg.segmentBytes()) {
-            throw new LogException(
-                    LogError.RECORD_LIST_TOO_LARGE,
-                    "request of " + records.remaining() + " bytes exceeds segment.bytes=" + cfg.segmentBytes() + " of "
-                            + topicPartition);
-        }
-        int batches = 0;
-        long count = 0;
-        long previousLast = Long.MIN_VALUE;
-        for (int pos = records.position(); pos < records.limit(); ) {
-            int size = BatchHeader.validate(records, pos, records.limit(), cfg.maxMessageBytes());
-            int records0 = BatchHeader.recordCount(records, pos);
-            if (fromProducer) {
-                if (records0 == 0 || records0 != BatchHeader.lastOffsetDelta(records, pos) + 1) {
-                    throw new LogException(
-                            LogError.CORRUPT_MESSAGE,
-                            "batch says " + records0 + " records but lastOffsetDelta "
-                                    + BatchHeader.lastOffsetDelta(records, pos));
-                }
-                if (BatchHeader.isControl(records, pos)) {
-                    throw new LogException(LogError.INVALID_RECORD, "producers may not write control batches");
-                }
-            } else if (BatchHeader.baseOffset(records, pos) <= previousLast) {
-                throw new LogException(
-                        LogError.CORRUPT_MESSAGE,
-                        "batch offsets go backwards at offset " + BatchHeader.baseOffset(records, pos));
-            }
-            if (cfg.compact()
-                    && !BatchHeader.isControl(records, pos)
-                    && KafkaRecordFormat.hasRecordWithoutKey(records, pos)) {
-                throw new LogException(
-                        LogError.INVALID_RECORD,
-                        "compacted topic " + topicPartition.topic() + " cannot accept a record without a key");
-            }
-            previousLast = BatchHeader.lastOffset(records, pos);
-            count += records0;
-            batches++;
-            pos += size;
-        }
-        return new Validation(batches, count);
     }
 
     private void appendLocked(
@@ -285,6 +308,9 @@ public final class Log implements Closeable {
             throw goOffline(e);
         }
         unflushedRecords.addAndGet(recordCount);
+        for (int pos = records.position(); pos < records.limit(); pos += BatchHeader.sizeBytes(records, pos)) {
+            producerState.updateFromBatch(records, pos);
+        }
         logEndOffset = lastOffset + 1;
     }
 
@@ -336,6 +362,7 @@ public final class Log implements Closeable {
         try {
             LogSegment old = segments.lastEntry().getValue();
             old.onRolled(config.flushPolicy() == FlushPolicy.FSYNC);
+            producerState.takeSnapshot(newBaseOffset);
             LogSegment fresh = LogSegment.create(dir, newBaseOffset, config);
             segments.put(newBaseOffset, fresh);
             activeCreatedMs = clock.millis();
@@ -528,6 +555,7 @@ public final class Log implements Closeable {
         if (deleted > 0) {
             logStartOffset = Math.max(logStartOffset, segments.firstKey());
             epochCache.truncateFromStart(logStartOffset);
+            producerState.onLogStartOffsetIncremented(logStartOffset);
         }
         return deleted;
     }
@@ -559,6 +587,7 @@ public final class Log implements Closeable {
             if (offset > logStartOffset) {
                 logStartOffset = offset;
                 epochCache.truncateFromStart(offset);
+                producerState.onLogStartOffsetIncremented(offset);
             }
             return logStartOffset;
         } finally {
@@ -597,6 +626,7 @@ public final class Log implements Closeable {
                 logStartOffset = Math.min(logStartOffset, logEndOffset);
                 flushedOffset = Math.min(flushedOffset, logEndOffset);
                 epochCache.truncateFromEnd(logEndOffset);
+                producerState.truncateAndReload(logStartOffset, logEndOffset, this::scanHeaders);
             } catch (IOException e) {
                 throw goOffline(e);
             }
@@ -631,6 +661,7 @@ public final class Log implements Closeable {
             logEndOffset = newOffset;
             flushedOffset = newOffset;
             epochCache.clear();
+            producerState.clear();
         } catch (IOException e) {
             throw goOffline(e);
         }
@@ -685,6 +716,7 @@ public final class Log implements Closeable {
         try {
             if (offlineCause == null) {
                 flush();
+                producerState.takeSnapshot(logEndOffset);
             }
             for (LogSegment s : segments.values()) {
                 s.close();

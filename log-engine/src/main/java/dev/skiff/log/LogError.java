@@ -16,5 +16,11 @@ public enum LogError {
     /** The batch's timestamp is not acceptable. */
     INVALID_TIMESTAMP,
     /** A read or truncation names an offset outside [log start offset, log end offset]. */
-    OFFSET_OUT_OF_RANGE
+    OFFSET_OUT_OF_RANGE,
+    /** An idempotent producer's batch does not follow the last sequence the log holds for it. */
+    OUT_OF_ORDER_SEQUENCE_NUMBER,
+    /** An idempotent producer's epoch is older than the one the log holds for its producer id. */
+    INVALID_PRODUCER_EPOCH,
+    /** The log holds no state for this producer id and the batch does not start at sequence 0. */
+    UNKNOWN_PRODUCER_ID
 }

@@ -19,7 +19,8 @@ import java.util.stream.Stream;
  * headers after the last index entry). Otherwise every segment from the one holding the recovery
  * point onwards, and any segment whose index is missing or corrupt, is scanned batch by batch
  * (sizes, magic, CRC, increasing offsets); the first torn or invalid batch and everything after it,
- * including later segments, is removed, and the indexes are rebuilt.
+ * including later segments, is removed, and the indexes are rebuilt. Last, the producer state is
+ * rebuilt from its newest trusted snapshot and the batches after it ({@link ProducerStateManager}).
  */
 public final class LogLoader {
     /**
@@ -68,6 +69,8 @@ public final class LogLoader {
             epochs.truncateFromEnd(active.nextOffset());
             Log log = new Log(dir, config, clock, segments, epochs, options.logStartOffset());
             epochs.truncateFromStart(log.logStartOffset());
+            // After a crash only snapshots of fsynced offsets are trusted; the rest is scanned.
+            log.loadProducerState(options.cleanShutdown() && !restarted ? Long.MAX_VALUE : options.recoveryPoint());
             return log;
         } catch (IOException | RuntimeException e) {
             for (LogSegment s : segments.values()) {

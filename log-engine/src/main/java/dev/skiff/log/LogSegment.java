@@ -364,6 +364,16 @@ final class LogSegment implements Closeable {
         }
     }
 
+    /** Reads the 61-byte header of every batch in order, each at position 0 of a reused buffer. */
+    void forEachBatchHeader(BatchVisitor visitor) throws IOException {
+        int size = sizeBytes;
+        ByteBuffer header = ByteBuffer.allocate(BatchHeader.HEADER_BYTES);
+        for (int pos = 0; pos < size && readHeader(pos, header); pos += BatchHeader.sizeBytes(header, 0)) {
+            header.flip();
+            visitor.visit(header);
+        }
+    }
+
     /** The first batch whose max timestamp is at least {@code timestampMs}, read into the heap. */
     Optional<ByteBuffer> firstBatchAtOrAfter(long timestampMs) throws IOException {
         if (maxTimestampMs < timestampMs) {

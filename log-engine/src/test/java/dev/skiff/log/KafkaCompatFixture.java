@@ -20,7 +20,8 @@ final class KafkaCompatFixture {
     static final int LEADER_EPOCH = 5;
     static final long PRODUCER_ID = 4242;
     static final short PRODUCER_EPOCH = 3;
-    static final int BASE_SEQUENCE = 17;
+    /** A new producer id starts at sequence 0; the log refuses anything else (UNKNOWN_PRODUCER_ID). */
+    static final int BASE_SEQUENCE = 0;
     /** Small enough that both index files get entries for Kafka's tools to check. */
     static final LogConfig CONFIG = LogConfig.defaults().with(Map.of(LogConfig.INDEX_INTERVAL_BYTES, "300"));
 

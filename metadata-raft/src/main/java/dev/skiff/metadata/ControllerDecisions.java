@@ -368,6 +368,23 @@ public final class ControllerDecisions {
         return Optional.empty();
     }
 
+    /**
+     * The next block of {@value ProducerIdBlock#SIZE} producer ids for {@code brokerId}, starting at
+     * the image's next free id. Committed on a newer image that already gave that block away, the
+     * record is rejected as stale (INVALID_UPDATE_VERSION): decide again.
+     */
+    public static Decision<ProducerIdBlock> allocateProducerIds(MetadataImage image, int brokerId) {
+        long first = image.nextProducerId();
+        if (first > Long.MAX_VALUE - ProducerIdBlock.SIZE) {
+            return refused(ErrorCode.UNKNOWN_SERVER_ERROR, "the cluster has used up every producer id");
+        }
+        ProducerIdBlock block = new ProducerIdBlock(brokerId, first, first + ProducerIdBlock.SIZE);
+        return checked(
+                image,
+                block,
+                List.of(MetadataRecords.producerIds(brokerId, block.firstProducerId(), block.nextProducerId())));
+    }
+
     /** Accepted if the records apply cleanly to {@code image}; otherwise refused with apply's reason. */
     static <T> Decision<T> checked(MetadataImage image, T value, List<MetadataRecord> records) {
         if (records.isEmpty()) {

@@ -20,10 +20,20 @@ final class ImageDraft {
     private TreeMap<String, TopicImage> topicsByName;
     private HashMap<Uuid, TopicImage> topicsById;
     private TreeMap<String, SortedMap<String, String>> brokerConfigs;
+    private long nextProducerId;
 
     ImageDraft(MetadataImage base) {
         this.base = base;
         this.clusterId = base.rawClusterId();
+        this.nextProducerId = base.nextProducerId();
+    }
+
+    long nextProducerId() {
+        return nextProducerId;
+    }
+
+    void setNextProducerId(long next) {
+        nextProducerId = next;
     }
 
     String clusterId() {
@@ -104,7 +114,8 @@ final class ImageDraft {
                 brokers != null ? Collections.unmodifiableSortedMap(brokers) : base.brokers(),
                 topicsByName != null ? Collections.unmodifiableSortedMap(topicsByName) : base.topicsByName(),
                 topicsById != null ? Collections.unmodifiableMap(topicsById) : base.topicsById(),
-                brokerConfigs != null ? Collections.unmodifiableSortedMap(brokerConfigs) : base.brokerConfigs());
+                brokerConfigs != null ? Collections.unmodifiableSortedMap(brokerConfigs) : base.brokerConfigs(),
+                nextProducerId);
     }
 
     private void copyTopicsOnWrite() {

@@ -28,7 +28,8 @@ public final class MetadataImage {
             Collections.emptySortedMap(),
             Collections.emptySortedMap(),
             Collections.emptyMap(),
-            Collections.emptySortedMap());
+            Collections.emptySortedMap(),
+            0);
 
     /** A limit on one batch (STYLE 6); a topic creation with its partitions is one batch. */
     public static final int MAX_RECORDS_PER_BATCH = 100_000;
@@ -38,6 +39,7 @@ public final class MetadataImage {
     private final SortedMap<String, TopicImage> topicsByName;
     private final Map<Uuid, TopicImage> topicsById;
     private final SortedMap<String, SortedMap<String, String>> brokerConfigs;
+    private final long nextProducerId;
 
     /**
      * Takes the maps as they are: callers hand over unmodifiable views of maps nobody changes
@@ -48,7 +50,9 @@ public final class MetadataImage {
             SortedMap<Integer, BrokerRegistration> brokers,
             SortedMap<String, TopicImage> topicsByName,
             Map<Uuid, TopicImage> topicsById,
-            SortedMap<String, SortedMap<String, String>> brokerConfigs) {
+            SortedMap<String, SortedMap<String, String>> brokerConfigs,
+            long nextProducerId) {
+        this.nextProducerId = nextProducerId;
         this.clusterId = Objects.requireNonNull(clusterId, "clusterId");
         this.brokers = brokers;
         this.topicsByName = topicsByName;
@@ -154,6 +158,11 @@ public final class MetadataImage {
         return brokerConfigs;
     }
 
+    /** The first producer id not yet handed to a broker in a block (ProducerIdsRecord). */
+    public long nextProducerId() {
+        return nextProducerId;
+    }
+
     Map<Uuid, TopicImage> topicsById() {
         return topicsById;
     }
@@ -168,17 +177,19 @@ public final class MetadataImage {
                 && clusterId.equals(other.clusterId)
                 && brokers.equals(other.brokers)
                 && topicsByName.equals(other.topicsByName)
-                && brokerConfigs.equals(other.brokerConfigs);
+                && brokerConfigs.equals(other.brokerConfigs)
+                && nextProducerId == other.nextProducerId;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(clusterId, brokers, topicsByName, brokerConfigs);
+        return Objects.hash(clusterId, brokers, topicsByName, brokerConfigs, nextProducerId);
     }
 
     @Override
     public String toString() {
         return "MetadataImage{clusterId=" + clusterId + ", brokers=" + brokers.values() + ", topics="
-                + topicsByName.values() + ", brokerConfigs=" + brokerConfigs + "}";
+                + topicsByName.values() + ", brokerConfigs=" + brokerConfigs + ", nextProducerId=" + nextProducerId
+                + "}";
     }
 }

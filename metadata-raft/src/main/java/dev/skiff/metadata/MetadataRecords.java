@@ -10,6 +10,7 @@ import dev.skiff.proto.metadata.v1.MetadataBatch;
 import dev.skiff.proto.metadata.v1.MetadataRecord;
 import dev.skiff.proto.metadata.v1.PartitionChangeRecord;
 import dev.skiff.proto.metadata.v1.PartitionRecord;
+import dev.skiff.proto.metadata.v1.ProducerIdsRecord;
 import dev.skiff.proto.metadata.v1.RegisterBrokerRecord;
 import dev.skiff.proto.metadata.v1.TopicRecord;
 import dev.skiff.proto.metadata.v1.UnfenceBrokerRecord;
@@ -140,6 +141,15 @@ public final class MetadataRecords {
                 .setResourceType(toProto(resource.type()))
                 .setResourceName(resource.name())
                 .setKey(key);
+    }
+
+    /** Hands producer ids [first, next) to a broker. */
+    public static MetadataRecord producerIds(int brokerId, long firstProducerId, long nextProducerId) {
+        return base().setProducerIds(ProducerIdsRecord.newBuilder()
+                        .setBrokerId(brokerId)
+                        .setFirstProducerId(firstProducerId)
+                        .setNextProducerId(nextProducerId))
+                .build();
     }
 
     private static MetadataRecord.Builder base() {

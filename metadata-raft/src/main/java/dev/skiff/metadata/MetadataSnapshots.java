@@ -26,7 +26,8 @@ public final class MetadataSnapshots {
 
     /** The snapshot of {@code image}, which holds every entry up to Raft {@code term}/{@code index}. */
     public static MetadataSnapshot encode(MetadataImage image, long lastAppliedTerm, long lastAppliedIndex) {
-        ImageData.Builder data = ImageData.newBuilder().setClusterId(image.rawClusterId());
+        ImageData.Builder data =
+                ImageData.newBuilder().setClusterId(image.rawClusterId()).setNextProducerId(image.nextProducerId());
         for (BrokerRegistration broker : image.brokers().values()) {
             BrokerData.Builder b = BrokerData.newBuilder()
                     .setNodeId(broker.nodeId())
@@ -116,7 +117,8 @@ public final class MetadataSnapshots {
                 Collections.unmodifiableSortedMap(brokers),
                 Collections.unmodifiableSortedMap(byName),
                 Collections.unmodifiableMap(byId),
-                Collections.unmodifiableSortedMap(brokerConfigs));
+                Collections.unmodifiableSortedMap(brokerConfigs),
+                data.getNextProducerId());
         List<String> violations = ImageInvariants.violations(image);
         if (!violations.isEmpty()) {
             throw corrupt(snapshot, String.join("; ", violations));

@@ -6,6 +6,7 @@ import dev.skiff.proto.metadata.v1.DeleteTopicRecord;
 import dev.skiff.proto.metadata.v1.FenceBrokerRecord;
 import dev.skiff.proto.metadata.v1.MetadataRecord;
 import dev.skiff.proto.metadata.v1.PartitionRecord;
+import dev.skiff.proto.metadata.v1.ProducerIdsRecord;
 import dev.skiff.proto.metadata.v1.RegisterBrokerRecord;
 import dev.skiff.proto.metadata.v1.TopicRecord;
 import dev.skiff.proto.metadata.v1.UnfenceBrokerRecord;
@@ -63,11 +64,33 @@ final class RecordApplier {
             case PARTITION_CHANGE -> new PartitionChangeApplier(draft).apply(record.getPartitionChange());
             case DELETE_TOPIC -> applyDeleteTopic(record.getDeleteTopic());
             case CONFIG -> applyConfig(record.getConfig());
+            case PRODUCER_IDS -> applyProducerIds(record.getProducerIds());
             default -> throw new RecordRejectedException(
                     ErrorCode.INVALID_RECORD,
                     "the record has no content of a type this node knows: it is corrupt, or was written by"
                             + " a newer release under an old version number");
         }
+    }
+
+    private void applyProducerIds(ProducerIdsRecord record) throws RecordRejectedException {
+        if (record.getFirstProducerId() != draft.nextProducerId()) {
+            throw new RecordRejectedException(
+                    ErrorCode.INVALID_UPDATE_VERSION,
+                    "producer id block starting at " + record.getFirstProducerId() + " is stale: the next free id is "
+                            + draft.nextProducerId() + "; decide again on the current image");
+        }
+        if (record.getNextProducerId() <= record.getFirstProducerId()) {
+            throw new RecordRejectedException(
+                    ErrorCode.INVALID_RECORD,
+                    "producer id block [" + record.getFirstProducerId() + ", " + record.getNextProducerId()
+                            + ") is empty");
+        }
+        if (draft.broker(record.getBrokerId()).isEmpty()) {
+            throw new RecordRejectedException(
+                    ErrorCode.BROKER_NOT_AVAILABLE,
+                    "broker " + record.getBrokerId() + " is not registered, so it cannot be given producer ids");
+        }
+        draft.setNextProducerId(record.getNextProducerId());
     }
 
     /** Checks what only the whole batch can show: every topic it created got its partitions. */

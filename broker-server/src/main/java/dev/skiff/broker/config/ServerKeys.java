@@ -39,6 +39,7 @@ public final class ServerKeys {
     public static final String OFFSET_METADATA_MAX_BYTES = "offset.metadata.max.bytes";
     public static final String OFFSETS_RETENTION_CHECK_INTERVAL_MS = "offsets.retention.check.interval.ms";
     public static final String OFFSETS_COMMIT_TIMEOUT_MS = "offsets.commit.timeout.ms";
+    public static final String PRODUCER_ID_EXPIRATION_MS = "producer.id.expiration.ms";
     public static final String AUTO_LEADER_REBALANCE_ENABLE = "auto.leader.rebalance.enable";
     public static final String LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS = "leader.imbalance.check.interval.seconds";
     public static final String LOGGING_LEVEL = "logging.level";
@@ -103,6 +104,10 @@ public final class ServerKeys {
         key(OFFSET_METADATA_MAX_BYTES, "4096", "largest metadata string kept with a committed offset");
         key(OFFSETS_RETENTION_CHECK_INTERVAL_MS, "600000", "how often expired committed offsets are removed");
         key(OFFSETS_COMMIT_TIMEOUT_MS, "5000", "how long an offset commit waits for the ISR of __consumer_offsets");
+        key(
+                PRODUCER_ID_EXPIRATION_MS,
+                "86400000",
+                "a partition forgets an idempotent producer whose newest batch is this old (checked with retention)");
         key(
                 AUTO_LEADER_REBALANCE_ENABLE,
                 "true",

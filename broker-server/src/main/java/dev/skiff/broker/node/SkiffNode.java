@@ -17,6 +17,7 @@ import dev.skiff.broker.replica.PartitionAssignment;
 import dev.skiff.broker.replica.ReplicaFetchers;
 import dev.skiff.broker.replica.ReplicaManager;
 import dev.skiff.broker.rpc.BrokerService;
+import dev.skiff.broker.rpc.ProducerIdManager;
 import dev.skiff.broker.rpc.ReplicationService;
 import dev.skiff.broker.storage.MetaProperties;
 import dev.skiff.log.LogManager;
@@ -207,7 +208,10 @@ public final class SkiffNode implements AutoCloseable {
     /** Retention, interval flushes, ISR shrinking and the preferred-leader rebalance. */
     private void scheduleDuties() {
         scheduler.scheduleWithFixedDelay(
-                replicas::runRetention,
+                () -> {
+                    replicas.runRetention();
+                    replicas.expireProducers(config.producerIdExpirationMs());
+                },
                 config.logRetentionCheckIntervalMs(),
                 config.logRetentionCheckIntervalMs(),
                 TimeUnit.MILLISECONDS);
@@ -402,7 +406,11 @@ public final class SkiffNode implements AutoCloseable {
     }
 
     private void startGrpc(Map<String, String> staticProps) throws IOException {
-        BrokerService broker = new BrokerService(replicas, scheduler, this::metadata);
+        BrokerService broker = new BrokerService(
+                replicas,
+                scheduler,
+                this::metadata,
+                new ProducerIdManager(config.nodeId(), decide -> controller.run(decide, Duration.ofSeconds(10))));
         AdminService admin = new AdminService(
                 controller,
                 decisions,

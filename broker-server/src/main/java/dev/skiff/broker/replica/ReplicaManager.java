@@ -245,6 +245,8 @@ public final class ReplicaManager {
         try {
             Partition.LeaderAppend appended = p.appendAsLeader(records, acks, minIsr);
             AppendInfo info = appended.info();
+            // A retried batch of an idempotent producer is answered with its original offsets; with
+            // acks=all it still waits until the high watermark passes the original.
             return new ProduceOutcome(
                     ErrorCode.NONE,
                     "",
@@ -516,6 +518,17 @@ public final class ReplicaManager {
         }
     }
 
+    /** Forgets idempotent producers idle for producer.id.expiration.ms; runs with retention. */
+    public void expireProducers(long expirationMs) {
+        for (LogManager m : logDirs) {
+            for (Log log : m.logs()) {
+                if (!log.isOffline()) {
+                    log.removeExpiredProducers(expirationMs);
+                }
+            }
+        }
+    }
+
     /** Flushes of logs with the interval policy whose flush.ms has passed; run every second. */
     public void runIntervalFlushes() {
         for (LogManager m : logDirs) {
@@ -539,6 +552,9 @@ public final class ReplicaManager {
             case INVALID_RECORD -> ErrorCode.INVALID_RECORD;
             case INVALID_TIMESTAMP -> ErrorCode.INVALID_TIMESTAMP;
             case OFFSET_OUT_OF_RANGE -> ErrorCode.OFFSET_OUT_OF_RANGE;
+            case OUT_OF_ORDER_SEQUENCE_NUMBER -> ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER;
+            case INVALID_PRODUCER_EPOCH -> ErrorCode.INVALID_PRODUCER_EPOCH;
+            case UNKNOWN_PRODUCER_ID -> ErrorCode.UNKNOWN_PRODUCER_ID;
         };
     }
 }

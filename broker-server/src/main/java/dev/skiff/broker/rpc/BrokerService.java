@@ -55,14 +55,25 @@ public final class BrokerService extends BrokerGrpc.BrokerImplBase {
     private final ReplicaManager replicas;
     private final ScheduledExecutorService scheduler;
     private final Function<MetadataRequest, MetadataResponse> metadata;
+    private final ProducerIdManager producerIds;
 
     public BrokerService(
             ReplicaManager replicas,
             ScheduledExecutorService scheduler,
-            Function<MetadataRequest, MetadataResponse> metadata) {
+            Function<MetadataRequest, MetadataResponse> metadata,
+            ProducerIdManager producerIds) {
         this.replicas = replicas;
         this.scheduler = scheduler;
         this.metadata = metadata;
+        this.producerIds = producerIds;
+    }
+
+    @Override
+    public void initProducerId(
+            dev.skiff.proto.v1.InitProducerIdRequest request,
+            StreamObserver<dev.skiff.proto.v1.InitProducerIdResponse> out) {
+        out.onNext(producerIds.handle(request));
+        out.onCompleted();
     }
 
     @Override

@@ -40,6 +40,11 @@ public final class ProducerBatch {
     private long retryAtMs;
     private int failedLeaderEpoch = -1;
     private RuntimeException lastError;
+    private long producerId = -1;
+    private short producerEpoch = -1;
+    private int baseSequence = -1;
+    private ByteBuffer sequenced;
+    private int outOfOrderCount;
 
     ProducerBatch(TopicPartition topicPartition, long createdMs) {
         this.topicPartition = topicPartition;
@@ -73,6 +78,45 @@ public final class ProducerBatch {
             encoded = RecordBatchCodec.encode(0, compression, records);
         }
         return encoded.duplicate();
+    }
+
+    /** The bytes to send: with the producer id, epoch and sequence once {@link #assignSequence} ran. */
+    ByteBuffer toSend(CompressionType compression) {
+        ByteBuffer plain = encoded(compression);
+        if (baseSequence < 0) {
+            return plain;
+        }
+        if (sequenced == null) {
+            sequenced = RecordBatchCodec.withProducer(plain, producerId, producerEpoch, baseSequence);
+        }
+        return sequenced.duplicate();
+    }
+
+    /** Stamps an idempotent producer's id, epoch and sequence; kept across retries until reset. */
+    void assignSequence(long id, short epoch, int sequence) {
+        producerId = id;
+        producerEpoch = epoch;
+        baseSequence = sequence;
+        sequenced = null;
+    }
+
+    boolean hasSequence() {
+        return baseSequence >= 0;
+    }
+
+    int baseSequence() {
+        return baseSequence;
+    }
+
+    /** After an epoch bump the batch gets a new sequence when it is next drained. */
+    void resetSequence() {
+        baseSequence = -1;
+        sequenced = null;
+    }
+
+    /** Counts OUT_OF_ORDER_SEQUENCE_NUMBER answers to this batch. */
+    int noteOutOfOrder() {
+        return ++outOfOrderCount;
     }
 
     /** Completes every record in append order: futures, then callbacks. Runs on the sender thread. */

@@ -271,6 +271,13 @@ public final class RecordAccumulator {
         return out;
     }
 
+    /** Every queued batch, in queue order per partition (for an epoch bump to reset their sequences). */
+    public synchronized List<ProducerBatch> queuedBatches() {
+        List<ProducerBatch> out = new ArrayList<>();
+        queues.values().forEach(out::addAll);
+        return out;
+    }
+
     /** Removes every queued batch, for a forced close. In-flight batches are the sender's. */
     public synchronized List<ProducerBatch> drainAllQueued() {
         List<ProducerBatch> out = new ArrayList<>();

@@ -86,6 +86,23 @@ public final class RecordBatchCodec {
         return size;
     }
 
+    /**
+     * A copy of one encoded batch with an idempotent producer's id, epoch and base sequence in its
+     * header (RecordBatch v2: producerId at byte 43, epoch at 51, base sequence at 53) and its
+     * CRC-32C (of the bytes from the attributes at byte 21 on, stored at byte 17) recomputed.
+     */
+    public static ByteBuffer withProducer(ByteBuffer batch, long producerId, short epoch, int baseSequence) {
+        ByteBuffer out = ByteBuffer.allocate(batch.remaining());
+        out.put(batch.duplicate()).flip();
+        out.putLong(43, producerId).putShort(51, epoch).putInt(53, baseSequence);
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        ByteBuffer view = out.duplicate();
+        view.position(21);
+        crc.update(view);
+        out.putInt(17, (int) crc.getValue());
+        return out;
+    }
+
     /** Encodes one CreateTime batch without producer id, with offsets {@code baseOffset, baseOffset+1, ...}. */
     public static ByteBuffer encode(long baseOffset, CompressionType compression, List<RecordData> records) {
         return encode(

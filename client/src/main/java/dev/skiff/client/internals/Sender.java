@@ -10,6 +10,8 @@ import dev.skiff.client.SkiffException;
 import dev.skiff.client.TimeoutException;
 import dev.skiff.client.TopicPartition;
 import dev.skiff.proto.v1.BrokerGrpc;
+import dev.skiff.proto.v1.InitProducerIdRequest;
+import dev.skiff.proto.v1.InitProducerIdResponse;
 import dev.skiff.proto.v1.PartitionProduceData;
 import dev.skiff.proto.v1.PartitionProduceResponse;
 import dev.skiff.proto.v1.ProduceRequest;
@@ -56,6 +58,9 @@ public final class Sender {
 
     // Owned by the sender thread.
     private final Set<TopicPartition> inFlight = new HashSet<>();
+    /** Null without idempotence. */
+    private final IdempotenceState idempotence;
+
     private ScheduledFuture<?> timer;
     private long timerAtMs = Long.MAX_VALUE;
     private CompletableFuture<?> watchedRefresh;
@@ -78,6 +83,7 @@ public final class Sender {
         this.executor = executor;
         this.clock = clock;
         this.backoff = backoff;
+        this.idempotence = config.idempotence() ? new IdempotenceState() : null;
     }
 
     /** Asks the loop to look at the accumulator soon. Any thread. */
@@ -151,8 +157,11 @@ public final class Sender {
             });
         }
         boolean leftover = false;
+        boolean mayProduce = idempotence == null || producerIdReady(now);
         for (Map.Entry<Node, List<TopicPartition>> e : ready.readyByLeader().entrySet()) {
-            leftover |= sendProduce(e.getKey(), e.getValue(), now);
+            if (mayProduce) {
+                leftover |= sendProduce(e.getKey(), e.getValue(), now);
+            }
         }
         if (leftover) {
             wakeup();
@@ -212,10 +221,15 @@ public final class Sender {
                 leftover = true;
                 continue;
             }
-            List<ProducerBatch> batches = accumulator.drain(tp, now, remaining);
+            // An idempotent producer sends one batch per partition per request, as the leader requires.
+            List<ProducerBatch> batches =
+                    idempotence != null ? List.of(accumulator.drainFirst(tp)) : accumulator.drain(tp, now, remaining);
             ByteString records = ByteString.EMPTY;
             for (ProducerBatch b : batches) {
-                records = records.concat(UnsafeByteOperations.unsafeWrap(b.encoded(config.compression())));
+                if (idempotence != null) {
+                    idempotence.assignIfNeeded(b);
+                }
+                records = records.concat(UnsafeByteOperations.unsafeWrap(b.toSend(config.compression())));
                 remaining -= b.estimatedSizeBytes();
                 deadlineMs = Math.min(deadlineMs, b.createdMs() + config.deliveryTimeoutMs());
             }
@@ -283,7 +297,7 @@ public final class Sender {
                     }
                 } else {
                     String message = p == null ? "The broker's answer did not mention " + g.tp() : p.getErrorMessage();
-                    onError(g, error.isRetriable(), error.exception(message), now);
+                    onError(g, error.isRetriable() || idempotentRetry(g, error), error.exception(message), now);
                 }
             }
         }
@@ -318,6 +332,102 @@ public final class Sender {
         boolean newLeadership = epoch > retry.get(0).failedLeaderEpoch();
         retry.forEach(b -> b.failedUnderLeaderEpoch(epoch));
         accumulator.reenqueue(retry, now + backoff.backoffMs(newLeadership ? 1 : attempts + 1));
+    }
+
+    /**
+     * Errors an idempotent producer retries: a sequence gap (an earlier batch is being retried; seen
+     * twice for a batch, the leader lost a batch and the epoch is bumped), and a lost or fenced
+     * producer state (the epoch is bumped and the sequences restart at 0, as Kafka's KIP-360).
+     */
+    private boolean idempotentRetry(Group g, Errors error) {
+        if (idempotence == null) {
+            return false;
+        }
+        switch (error) {
+            case OUT_OF_ORDER_SEQUENCE_NUMBER -> {
+                for (ProducerBatch b : g.batches()) {
+                    if (b.noteOutOfOrder() >= 2) {
+                        idempotence.requestBump();
+                    }
+                }
+                return true;
+            }
+            case UNKNOWN_PRODUCER_ID, INVALID_PRODUCER_EPOCH -> {
+                idempotence.requestBump();
+                return true;
+            }
+            default -> {
+                return false;
+            }
+        }
+    }
+
+    /**
+     * Whether the producer id is known and no epoch bump waits; otherwise sends InitProducerId (a
+     * bump only once no produce request is in flight, so no batch is sent under two epochs at once).
+     */
+    private boolean producerIdReady(long now) {
+        if (idempotence.hasProducerId()) {
+            return true;
+        }
+        if (idempotence.requestInFlight() || (idempotence.bumpNeeded() && !inFlight.isEmpty())) {
+            return false;
+        }
+        if (idempotence.retryAtMs() > now) {
+            scheduleTimer(now, idempotence.retryAtMs() - now);
+            return false;
+        }
+        List<HostPort> targets = new ArrayList<>();
+        metadata.current().brokers().values().forEach(n -> targets.add(ClusterSnapshot.address(n)));
+        if (targets.isEmpty()) {
+            targets.addAll(config.common().bootstrapServers());
+        }
+        HostPort target = targets.get(Math.floorMod(idempotence.initAttempts(), targets.size()));
+        boolean bump = idempotence.bumpNeeded();
+        InitProducerIdRequest request = InitProducerIdRequest.newBuilder()
+                .setProducerId(bump ? idempotence.producerId() : -1)
+                .setProducerEpoch(bump ? idempotence.epoch() : -1)
+                .build();
+        idempotence.requestSent();
+        channels.call(
+                        target,
+                        BrokerGrpc.getInitProducerIdMethod(),
+                        request,
+                        config.common().requestTimeoutMs())
+                .whenComplete((response, failure) -> {
+                    try {
+                        executor.execute(() -> onInitProducerId(response, failure, bump));
+                    } catch (RejectedExecutionException e) {
+                        log.debug("producer closed while InitProducerId was in flight", e);
+                    }
+                });
+        return false;
+    }
+
+    private void onInitProducerId(InitProducerIdResponse response, Throwable failure, boolean bump) {
+        Errors error = failure != null ? null : Errors.of(response.getError());
+        if (error == Errors.NONE) {
+            idempotence.initialized(response.getProducerId(), (short) response.getProducerEpoch());
+            if (bump) {
+                // The new epoch starts every partition at sequence 0: batches not yet written get new
+                // sequences when next drained (only queued batches exist: nothing was in flight).
+                accumulator.queuedBatches().forEach(ProducerBatch::resetSequence);
+                log.info(
+                        "Bumped the producer epoch of producer id {} to {}",
+                        response.getProducerId(),
+                        response.getProducerEpoch());
+            }
+            runOnce();
+            return;
+        }
+        long delayMs = backoff.backoffMs(idempotence.initAttempts());
+        idempotence.requestFailed(clock.millis() + delayMs);
+        log.warn(
+                "InitProducerId failed, retrying in {} ms: {}",
+                delayMs,
+                failure != null ? failure.getMessage() : error + " " + response.getErrorMessage());
+        metadata.requestUpdate();
+        scheduleTimer(clock.millis(), delayMs);
     }
 
     private RuntimeException expired(ProducerBatch b, long now) {

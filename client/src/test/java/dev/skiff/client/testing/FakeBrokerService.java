@@ -105,6 +105,18 @@ final class FakeBrokerService extends BrokerGrpc.BrokerImplBase {
                         .setErrorMessage(error.name() + " (fake node " + nodeId + ")")
                         .build();
             }
+            FakeProducerState.Check check = cluster.producerState.check(tp, records.asReadOnlyByteBuffer());
+            if (check.error() != null) {
+                return out.setError(FakeCluster.code(check.error()))
+                        .setErrorMessage(check.error().name() + " (fake node " + nodeId + ")")
+                        .build();
+            }
+            if (check.duplicateBaseOffset() >= 0) {
+                hooks.duplicates.incrementAndGet();
+                return out.setBaseOffset(check.duplicateBaseOffset())
+                        .setLogStartOffset(cluster.partition(tp).logStartOffset)
+                        .build();
+            }
             long base = -1;
             for (RecordBatchCodec.DecodedBatch b : batches) {
                 List<RecordBatchCodec.RecordData> data = new ArrayList<>();
@@ -114,10 +126,23 @@ final class FakeBrokerService extends BrokerGrpc.BrokerImplBase {
                 long offset = cluster.append(tp, b.info().compression(), data);
                 base = base < 0 ? offset : base;
             }
+            cluster.producerState.appended(tp, records.asReadOnlyByteBuffer(), base);
             return out.setBaseOffset(base)
                     .setLogStartOffset(cluster.partition(tp).logStartOffset)
                     .build();
         }
+    }
+
+    @Override
+    public void initProducerId(
+            dev.skiff.proto.v1.InitProducerIdRequest request,
+            StreamObserver<dev.skiff.proto.v1.InitProducerIdResponse> observer) {
+        if (refuse(observer)) {
+            return;
+        }
+        cluster.hooks().initProducerIdCalls.incrementAndGet();
+        observer.onNext(cluster.producerState.initProducerId(request));
+        observer.onCompleted();
     }
 
     private Errors leaderError(TopicPartition tp) {

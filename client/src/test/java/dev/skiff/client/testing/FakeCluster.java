@@ -60,6 +60,9 @@ public final class FakeCluster implements AutoCloseable {
 
     final String clusterId = "fake-" + UUID.randomUUID().toString().substring(0, 8);
     final Map<String, FakeTopic> topics = new LinkedHashMap<>();
+    /** The brokers' idempotent-producer state, shared by the fake nodes as replicas would share it. */
+    final FakeProducerState producerState = new FakeProducerState();
+
     final Map<Integer, Map<String, String>> brokerConfigs = new HashMap<>();
     private final int brokerCount;
     final FakeGroups groups;
@@ -161,6 +164,15 @@ public final class FakeCluster implements AutoCloseable {
             String name = id == null ? prefix + "-nobody-" + host + "-" + port : prefix + "-" + id;
             ManagedChannel c = InProcessChannelBuilder.forName(name).build();
             return c;
+        };
+    }
+
+    /** In-process channels whose calls pass through {@code interceptors} (e.g. one that loses answers). */
+    public ChannelFactory channelFactory(io.grpc.ClientInterceptor... interceptors) {
+        return (host, port) -> {
+            Integer id = inProcessByAddress.get(host + ":" + port);
+            String name = id == null ? prefix + "-nobody-" + host + "-" + port : prefix + "-" + id;
+            return InProcessChannelBuilder.forName(name).intercept(interceptors).build();
         };
     }
 

@@ -44,6 +44,10 @@ public final class FakeHooks {
     /** Metadata requests served, by any node. */
     public final AtomicInteger metadataCalls = new AtomicInteger();
 
+    public final AtomicInteger initProducerIdCalls = new AtomicInteger();
+    /** Idempotent batches answered with their original offsets instead of being written again. */
+    public final AtomicInteger duplicates = new AtomicInteger();
+
     private final List<ProduceArrival> arrivals = Collections.synchronizedList(new ArrayList<>());
     private final Map<TopicPartition, AtomicInteger> attempts = new ConcurrentHashMap<>();
     private final Map<TopicPartition, AtomicInteger> inFlight = new ConcurrentHashMap<>();
