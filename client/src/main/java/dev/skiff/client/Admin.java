@@ -322,15 +322,59 @@ public final class Admin implements AutoCloseable {
     }
 
     /** Every config of each resource, with its source. */
+    /**
+     * The configs of topics (asked of any broker) and of brokers (asked of that broker, the only one
+     * that knows its own static configs, found through {@link #describeCluster}).
+     */
     public KeyedResult<ConfigResource, List<ConfigEntry>> describeConfigs(Collection<ConfigResource> resources) {
+        Set<ConfigResource> topics = new LinkedHashSet<>();
+        Map<ConfigResource, CompletableFuture<List<ConfigEntry>>> futures = new LinkedHashMap<>();
+        for (ConfigResource r : resources) {
+            if (r.type() == ConfigResource.Type.BROKER) {
+                futures.put(r, describeBrokerConfigs(r));
+            } else {
+                topics.add(r);
+            }
+        }
+        if (!topics.isEmpty()) {
+            futures.putAll(describeConfigsAt(Optional.empty(), topics).values());
+        }
+        Map<ConfigResource, CompletableFuture<List<ConfigEntry>>> ordered = new LinkedHashMap<>();
+        resources.forEach(r -> ordered.put(r, futures.get(r)));
+        return new KeyedResult<>(ordered);
+    }
+
+    private CompletableFuture<List<ConfigEntry>> describeBrokerConfigs(ConfigResource broker) {
+        return describeCluster().thenCompose(cluster -> {
+            Optional<HostPort> node = cluster.registeredBrokers().stream()
+                    .filter(b -> Integer.toString(b.id()).equals(broker.name()) && b.port() > 0)
+                    .map(b -> new HostPort(b.host(), b.port()))
+                    .findFirst();
+            // An unknown id goes to any broker, which answers with the error naming it.
+            return describeConfigsAt(node, Set.of(broker)).value(broker);
+        });
+    }
+
+    private KeyedResult<ConfigResource, List<ConfigEntry>> describeConfigsAt(
+            Optional<HostPort> node, Set<ConfigResource> resources) {
+        AdminCall.Context at = node.map(n -> new AdminCall.Context(
+                        ctx.channels(),
+                        List.of(n),
+                        ctx.clock(),
+                        ctx.timers(),
+                        ctx.backoff(),
+                        ctx.requestTimeoutMs(),
+                        ctx.defaultApiTimeoutMs(),
+                        ctx.connectionSetupTimeoutMs()))
+                .orElse(ctx);
         return AdminCall.run(
                 "DescribeConfigs",
-                ctx,
-                new LinkedHashSet<>(resources),
-                (node, keys, timeoutMs) -> {
+                at,
+                resources,
+                (n, keys, timeoutMs) -> {
                     DescribeConfigsRequest.Builder req = DescribeConfigsRequest.newBuilder();
                     keys.forEach(k -> req.addResources(AdminProtocol.resource(k)));
-                    return channels.call(node, AdminGrpc.getDescribeConfigsMethod(), req.build(), timeoutMs);
+                    return channels.call(n, AdminGrpc.getDescribeConfigsMethod(), req.build(), timeoutMs);
                 },
                 (DescribeConfigsResponse resp, Set<ConfigResource> keys) -> AdminProtocol.configs(resp),
                 true);

@@ -349,6 +349,26 @@ class ConsumerGroupTest {
     }
 
     @Test
+    void aStaticMemberFencedByAnotherInstanceLosesItsPartitionsAndStops() {
+        cluster.createTopic("t", 2, 1);
+        Recorder listener = new Recorder();
+        Consumer c = consumer("group.instance.id", "billing-1");
+        c.subscribe(List.of("t"), listener);
+        pollUntil(() -> c.assignment().size() == 2, c);
+        cluster.hooks().groupError = (method, n) -> method.equals("Heartbeat") ? Errors.FENCED_INSTANCE_ID : null;
+        ApiException e = assertThrows(ApiException.class, () -> {
+            for (long until = System.nanoTime() + WAIT.toNanos(); System.nanoTime() < until; ) {
+                c.poll(Duration.ofMillis(50));
+            }
+        });
+        cluster.hooks().groupError = (method, n) -> null;
+        assertEquals(Errors.FENCED_INSTANCE_ID, e.error());
+        assertTrue(e.getMessage().contains("group.instance.id billing-1"), e.getMessage());
+        assertEquals(partitions("t", 0, 1), listener.lost.get(0));
+        assertThrows(ApiException.class, () -> c.poll(Duration.ofMillis(10)), "every later poll fails too");
+    }
+
+    @Test
     void aMemberThatStopsPollingLeavesAndLosesItsPartitions() {
         cluster.createTopic("t", 1, 1);
         Recorder listener = new Recorder();

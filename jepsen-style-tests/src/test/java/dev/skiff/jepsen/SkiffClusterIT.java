@@ -87,6 +87,23 @@ class SkiffClusterIT {
         assertTrue(quorum.stdout().contains("CurrentVoters:          [1,2,3]"), quorum.toString());
         assertTrue(quorum.stdout().contains("MaxFollowerLag:         0"), quorum.toString());
 
+        // A broker's static configs are known only to that broker: the CLI asks each one.
+        CliRun configs = CliRun.run(
+                work,
+                "",
+                "configs",
+                "--describe",
+                "--entity-type",
+                "brokers",
+                "--all",
+                "--bootstrap-server",
+                BOOTSTRAP);
+        assertEquals(0, configs.exitCode(), configs.toString());
+        for (int id = 1; id <= 3; id++) {
+            assertTrue(configs.stdout().contains("All configs for broker " + id + " are:"), configs.toString());
+            assertTrue(configs.stdout().contains("  node.id=" + id + " "), configs.toString());
+        }
+
         ClusterScript.Run downRun = script("down");
         assertEquals(0, downRun.exit(), downRun.output());
         assertEquals(

@@ -159,10 +159,15 @@ public final class SkiffNode implements AutoCloseable {
         groups = new GroupCoordinator(
                 config.nodeId(), config.groupCoordinator(), replicas, clock, groupThread, groupLoader);
         groups.start();
-        quorum.addImageListener((previous, current) -> publisher.execute(() -> {
-            publish(current.image());
-            published.advance(current.index());
-        }));
+        quorum.addImageListener((previous, current) -> {
+            if (publisher.isShutdown()) {
+                return; // closing: the quorum still applies entries while it stops, nobody needs them
+            }
+            publisher.execute(() -> {
+                publish(current.image());
+                published.advance(current.index());
+            });
+        });
         CompletableFuture<Integer> leaderKnown = new CompletableFuture<>();
         quorum.addLeaderListener(id -> {
             if (id >= 0) {

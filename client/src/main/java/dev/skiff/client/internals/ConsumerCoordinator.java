@@ -144,6 +144,7 @@ public final class ConsumerCoordinator implements AutoCloseable {
             membership.recordPoll(nowMs);
             heartbeat.start();
             membership.takeLost().ifPresent(this::onLost);
+            membership.throwIfFencedInstance();
             checkMetadata();
             if (membership.needsJoin() && membership.inFlight().isEmpty() && readyToJoin()) {
                 prepareJoin(wait);

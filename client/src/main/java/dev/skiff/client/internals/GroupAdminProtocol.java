@@ -193,24 +193,35 @@ public final class GroupAdminProtocol {
 
     public static Map<TopicPartition, Outcome<Void>> committed(
             OffsetCommitResponse resp, Set<TopicPartition> keys, String groupId) {
-        Errors e = Errors.of(resp.getError());
+        Map<TopicPartition, Map.Entry<Errors, String>> partitions = new HashMap<>();
+        for (OffsetCommitTopicResponse t : resp.getTopicsList()) {
+            for (OffsetCommitPartitionResponse p : t.getPartitionsList()) {
+                partitions.put(
+                        new TopicPartition(t.getName(), p.getIndex()),
+                        Map.entry(Errors.of(p.getError()), p.getErrorMessage()));
+            }
+        }
+        return perPartition(Errors.of(resp.getError()), resp.getErrorMessage(), keys, groupId, partitions);
+    }
+
+    /** An error of the whole request fails every key; otherwise each partition has its own outcome. */
+    private static Map<TopicPartition, Outcome<Void>> perPartition(
+            Errors whole,
+            String wholeMessage,
+            Set<TopicPartition> keys,
+            String groupId,
+            Map<TopicPartition, Map.Entry<Errors, String>> partitions) {
         Map<TopicPartition, Outcome<Void>> out = new HashMap<>();
-        if (e != Errors.NONE) {
-            Outcome<Void> all = failure(e, resp.getErrorMessage(), "Group '" + groupId + "'");
+        if (whole != Errors.NONE) {
+            Outcome<Void> all = failure(whole, wholeMessage, "Group '" + groupId + "'");
             keys.forEach(k -> out.put(k, all));
             return out;
         }
-        for (OffsetCommitTopicResponse t : resp.getTopicsList()) {
-            for (OffsetCommitPartitionResponse p : t.getPartitionsList()) {
-                TopicPartition tp = new TopicPartition(t.getName(), p.getIndex());
-                Errors pe = Errors.of(p.getError());
-                out.put(
-                        tp,
-                        pe == Errors.NONE
-                                ? new Outcome.Done<>(null)
-                                : failure(pe, p.getErrorMessage(), "Group '" + groupId + "', partition " + tp));
-            }
-        }
+        partitions.forEach((tp, error) -> out.put(
+                tp,
+                error.getKey() == Errors.NONE
+                        ? new Outcome.Done<>(null)
+                        : failure(error.getKey(), error.getValue(), "Group '" + groupId + "', partition " + tp)));
         return out;
     }
 
@@ -237,25 +248,13 @@ public final class GroupAdminProtocol {
 
     public static Map<TopicPartition, Outcome<Void>> offsetsDeleted(
             OffsetDeleteResponse resp, Set<TopicPartition> keys, String groupId) {
-        Errors e = Errors.of(resp.getError());
-        Map<TopicPartition, Outcome<Void>> out = new HashMap<>();
-        if (e != Errors.NONE) {
-            Outcome<Void> all = failure(e, resp.getErrorMessage(), "Group '" + groupId + "'");
-            keys.forEach(k -> out.put(k, all));
-            return out;
-        }
+        Map<TopicPartition, Map.Entry<Errors, String>> partitions = new HashMap<>();
         for (OffsetDeleteTopicResponse t : resp.getTopicsList()) {
             for (OffsetDeletePartitionResponse p : t.getPartitionsList()) {
-                TopicPartition tp = new TopicPartition(t.getName(), p.getIndex());
-                Errors pe = Errors.of(p.getError());
-                out.put(
-                        tp,
-                        pe == Errors.NONE
-                                ? new Outcome.Done<>(null)
-                                : failure(pe, "", "Group '" + groupId + "', partition " + tp));
+                partitions.put(new TopicPartition(t.getName(), p.getIndex()), Map.entry(Errors.of(p.getError()), ""));
             }
         }
-        return out;
+        return perPartition(Errors.of(resp.getError()), resp.getErrorMessage(), keys, groupId, partitions);
     }
 
     private static Map<String, List<Integer>> byTopic(Collection<TopicPartition> partitions) {

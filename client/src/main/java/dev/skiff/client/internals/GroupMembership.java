@@ -84,6 +84,9 @@ public final class GroupMembership {
     private long retryAtMs = Long.MAX_VALUE;
     private int failures;
 
+    /** Set once another instance took this member's group.instance.id; every later poll throws. */
+    private boolean fencedInstance;
+
     public GroupMembership(
             String groupId,
             GroupConfig config,
@@ -167,6 +170,18 @@ public final class GroupMembership {
     }
 
     /** The consumer's thread polled: the max.poll.interval.ms timer starts again. */
+    /**
+     * Throws if another instance with this member's {@code group.instance.id} fenced it: a fault
+     * of the deployment (two instances share an id), not something a rejoin can cure.
+     */
+    public synchronized void throwIfFencedInstance() {
+        if (fencedInstance) {
+            throw Errors.FENCED_INSTANCE_ID.exception("another consumer of group " + groupId
+                    + " joined with group.instance.id " + instanceId().orElse("")
+                    + "; give every running instance its own group.instance.id, then create a new consumer");
+        }
+    }
+
     public synchronized void recordPoll(long nowMs) {
         lastPollMs = nowMs;
     }
@@ -384,6 +399,11 @@ public final class GroupMembership {
                 seen.generationId(),
                 error);
         lostReason = error.name();
+        if (error == Errors.FENCED_INSTANCE_ID) {
+            // Another running instance took this group.instance.id: rejoining would fence it in
+            // turn, and the two would take the place from each other forever. Kafka stops here too.
+            fencedInstance = true;
+        }
         boolean freshId = error == Errors.UNKNOWN_MEMBER_ID || error == Errors.FENCED_INSTANCE_ID;
         generation = freshId ? Generation.NONE : new Generation(-1, generation.memberId(), "");
         state = State.UNJOINED;
