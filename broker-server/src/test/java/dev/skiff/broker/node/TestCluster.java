@@ -100,6 +100,17 @@ final class TestCluster implements AutoCloseable {
             for (int i = 0; i < size; i++) {
                 c.running.put(i + 1, starting.get(i).get(120, TimeUnit.SECONDS));
             }
+            // Each node returns once it sees itself unfenced; on a loaded machine another may have
+            // been fenced for a slow heartbeat meanwhile (and is unfenced again): wait until every
+            // node sees every broker unfenced, so a test's first replication factor is honoured.
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(60))
+                    .until(() -> c.running.values().stream()
+                            .allMatch(n -> n.controllerClient()
+                                            .image()
+                                            .unfencedBrokers()
+                                            .size()
+                                    == size));
         } catch (Exception e) {
             c.close();
             throw e;
