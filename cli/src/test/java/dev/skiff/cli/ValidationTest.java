@@ -24,7 +24,7 @@ class ValidationTest {
     @Test
     void noCommand() {
         userError(
-                "Error: missing command: one of topics, configs, console-producer, console-consumer, dump-log, producer-perf-test, consumer-perf-test, cluster, leader-election, consumer-groups (see 'skiff --help')");
+                "Error: missing command: one of topics, configs, console-producer, console-consumer, dump-log, producer-perf-test, consumer-perf-test, cluster, leader-election, metadata-quorum, consumer-groups (see 'skiff --help')");
     }
 
     @ParameterizedTest
