@@ -42,6 +42,11 @@ final class ConfigsCommand implements Callable<Integer> {
     String entityName;
 
     @Option(
+            names = "--entity-default",
+            description = "With --entity-type brokers: the default of every broker in the cluster.")
+    boolean entityDefault;
+
+    @Option(
             names = "--add-config",
             paramLabel = "K=V,K2=[A,B],...",
             description = "Configs to set; list values go in square brackets.")
@@ -58,7 +63,7 @@ final class ConfigsCommand implements Callable<Integer> {
         ConfigResource.Type type = validate();
         try (Admin admin = new Admin(connection.clientProps(), ClientEnvironment.system())) {
             if (alter) {
-                alter(admin, new ConfigResource(type, entityName));
+                alter(admin, new ConfigResource(type, entityDefault ? "" : entityName));
             } else {
                 for (ConfigResource r : targets(admin, type)) {
                     describe(admin, r, skiff.out());
@@ -82,8 +87,16 @@ final class ConfigsCommand implements Callable<Integer> {
                     default -> throw new UserException(
                             "Invalid entity type " + entityType + ", the entity type must be one of topics, brokers");
                 };
-        if (alter && entityName == null) {
-            throw new UserException("An entity name must be specified with --alter of " + entityType);
+        if (entityDefault && type != ConfigResource.Type.BROKER) {
+            throw new UserException(
+                    "--entity-default is only for --entity-type brokers; name a topic with" + " --entity-name");
+        }
+        if (entityDefault && entityName != null) {
+            throw new UserException("Use either --entity-name or --entity-default, not both");
+        }
+        if (alter && entityName == null && !entityDefault) {
+            throw new UserException("An entity name must be specified with --alter of " + entityType
+                    + (type == ConfigResource.Type.BROKER ? " (or --entity-default for every broker)" : ""));
         }
         if (type == ConfigResource.Type.BROKER && entityName != null && !entityName.matches("\\d+")) {
             throw new UserException(
@@ -113,12 +126,18 @@ final class ConfigsCommand implements Callable<Integer> {
         toSet.forEach((k, v) -> ops.add(AlterConfigOp.set(k, v)));
         toDelete.forEach(k -> ops.add(AlterConfigOp.delete(k)));
         admin.incrementalAlterConfigs(Map.of(resource, ops)).get();
-        skiff.out().println("Completed updating config for " + noun(resource) + " " + resource.name() + ".");
+        skiff.out()
+                .println(
+                        isDefault(resource)
+                                ? "Completed updating default config for brokers in the cluster."
+                                : "Completed updating config for " + noun(resource) + " " + resource.name() + ".");
     }
 
     private List<ConfigResource> targets(Admin admin, ConfigResource.Type type) {
         List<ConfigResource> out = new ArrayList<>();
-        if (entityName != null) {
+        if (entityDefault) {
+            out.add(new ConfigResource(type, ""));
+        } else if (entityName != null) {
             out.add(new ConfigResource(type, entityName));
         } else if (type == ConfigResource.Type.TOPIC) {
             Futures.get(admin.listTopics(true)).forEach(t -> out.add(new ConfigResource(type, t)));
@@ -133,13 +152,27 @@ final class ConfigsCommand implements Callable<Integer> {
     private void describe(Admin admin, ConfigResource resource, PrintStream out) {
         List<ConfigEntry> entries =
                 admin.describeConfigs(List.of(resource)).get().get(resource);
-        out.println((all ? "All" : "Dynamic") + " configs for " + noun(resource) + " " + resource.name() + " are:");
+        out.println(
+                isDefault(resource)
+                        ? "Default configs for brokers in the cluster are:"
+                        : (all ? "All" : "Dynamic") + " configs for " + noun(resource) + " " + resource.name()
+                                + " are:");
+        // As kafka-configs: without --all, only what is set on the entity itself.
+        ConfigEntry.Source own = resource.type() == ConfigResource.Type.TOPIC
+                ? ConfigEntry.Source.DYNAMIC_TOPIC_CONFIG
+                : isDefault(resource)
+                        ? ConfigEntry.Source.DYNAMIC_DEFAULT_BROKER_CONFIG
+                        : ConfigEntry.Source.DYNAMIC_BROKER_CONFIG;
         for (ConfigEntry e : entries) {
-            if (all || e.isDynamic()) {
+            if (all || e.source() == own) {
                 out.println("  " + e.name() + "=" + e.value() + " sensitive=false synonyms={" + e.source() + ":"
                         + e.name() + "=" + e.value() + "}");
             }
         }
+    }
+
+    private static boolean isDefault(ConfigResource r) {
+        return r.type() == ConfigResource.Type.BROKER && r.name().isEmpty();
     }
 
     private static String noun(ConfigResource r) {

@@ -85,4 +85,22 @@ class ConfigsCommandTest {
         assertEquals(1, bad.exit());
         assertEquals("Error: Unknown topic config name: bogus\n", bad.err());
     }
+
+    @Test
+    void entityDefaultIsForBrokersAlone() {
+        Cli.Result topics = configs("--describe", "--entity-type", "topics", "--entity-default");
+        assertEquals(1, topics.exit());
+        assertEquals(
+                "Error: --entity-default is only for --entity-type brokers; name a topic with --entity-name\n",
+                topics.err());
+        Cli.Result both = configs("--describe", "--entity-type", "brokers", "--entity-default", "--entity-name", "1");
+        assertEquals(1, both.exit());
+        assertEquals("Error: Use either --entity-name or --entity-default, not both\n", both.err());
+        Cli.Result nameless = configs("--alter", "--entity-type", "brokers", "--add-config", "log.retention.ms=1");
+        assertEquals(1, nameless.exit());
+        assertEquals(
+                "Error: An entity name must be specified with --alter of brokers (or --entity-default for every"
+                        + " broker)\n",
+                nameless.err());
+    }
 }

@@ -321,7 +321,6 @@ public final class Admin implements AutoCloseable {
                 .value(ALL);
     }
 
-    /** Every config of each resource, with its source. */
     /**
      * The configs of topics (asked of any broker) and of brokers (asked of that broker, the only one
      * that knows its own static configs, found through {@link #describeCluster}).

@@ -6,6 +6,7 @@ public record ConfigEntry(String name, String value, Source source, boolean read
     public enum Source {
         DYNAMIC_TOPIC_CONFIG,
         DYNAMIC_BROKER_CONFIG,
+        DYNAMIC_DEFAULT_BROKER_CONFIG,
         STATIC_BROKER_CONFIG,
         DEFAULT_CONFIG,
         UNKNOWN

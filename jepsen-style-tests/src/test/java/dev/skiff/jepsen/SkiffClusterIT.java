@@ -104,6 +104,8 @@ class SkiffClusterIT {
             assertTrue(configs.stdout().contains("  node.id=" + id + " "), configs.toString());
         }
 
+        assertDynamicBrokerConfigs();
+
         ClusterScript.Run downRun = script("down");
         assertEquals(0, downRun.exit(), downRun.output());
         assertEquals(
@@ -114,6 +116,54 @@ class SkiffClusterIT {
                         .filter(l -> l.endsWith("\tstopped"))
                         .count());
         dir = null;
+    }
+
+    /** Dynamic broker configs: a default for every broker, and one broker's own value over it. */
+    private void assertDynamicBrokerConfigs() throws Exception {
+        CliRun setDefault = configsCli(
+                "--alter", "--entity-type", "brokers", "--entity-default", "--add-config", "log.retention.ms=3600000");
+        assertEquals(0, setDefault.exitCode(), setDefault.toString());
+        assertEquals("Completed updating default config for brokers in the cluster.\n", setDefault.stdout());
+        CliRun setOwn = configsCli(
+                "--alter",
+                "--entity-type",
+                "brokers",
+                "--entity-name",
+                "3",
+                "--add-config",
+                "log.retention.ms=7200000");
+        assertEquals(0, setOwn.exitCode(), setOwn.toString());
+        assertEquals(
+                "Default configs for brokers in the cluster are:\n"
+                        + "  log.retention.ms=3600000 sensitive=false"
+                        + " synonyms={DYNAMIC_DEFAULT_BROKER_CONFIG:log.retention.ms=3600000}\n",
+                configsCli("--describe", "--entity-type", "brokers", "--entity-default")
+                        .stdout());
+        assertTrue(configsCli("--describe", "--entity-type", "brokers", "--entity-name", "2", "--all")
+                .stdout()
+                .contains("  log.retention.ms=3600000 sensitive=false"
+                        + " synonyms={DYNAMIC_DEFAULT_BROKER_CONFIG:log.retention.ms=3600000}"));
+        assertEquals(
+                "Dynamic configs for broker 3 are:\n"
+                        + "  log.retention.ms=7200000 sensitive=false"
+                        + " synonyms={DYNAMIC_BROKER_CONFIG:log.retention.ms=7200000}\n",
+                configsCli("--describe", "--entity-type", "brokers", "--entity-name", "3")
+                        .stdout());
+        CliRun startOnly = configsCli(
+                "--alter", "--entity-type", "brokers", "--entity-default", "--add-config", "num.partitions=3");
+        assertEquals(1, startOnly.exitCode(), startOnly.toString());
+        assertTrue(
+                startOnly.stderr().contains("num.partitions is read from server.properties at start"),
+                startOnly.toString());
+    }
+
+    private CliRun configsCli(String... args) throws Exception {
+        String[] all = new String[args.length + 3];
+        all[0] = "configs";
+        System.arraycopy(args, 0, all, 1, args.length);
+        all[args.length + 1] = "--bootstrap-server";
+        all[args.length + 2] = BOOTSTRAP;
+        return CliRun.run(work, "", all);
     }
 
     /**

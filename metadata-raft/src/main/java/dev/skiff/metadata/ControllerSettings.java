@@ -30,9 +30,15 @@ public record ControllerSettings(
         }
     }
 
-    /** Whether unclean election is allowed for {@code topic}: its own config, else the broker's. */
-    boolean uncleanLeaderElection(TopicImage topic) {
+    /**
+     * Whether unclean election is allowed for {@code topic}: its own config, else the dynamic
+     * default of every broker in {@code image}, else the controller's server.properties.
+     */
+    boolean uncleanLeaderElection(MetadataImage image, TopicImage topic) {
         String override = topic.configs().get(UNCLEAN_LEADER_ELECTION);
+        if (override == null) {
+            override = image.configs(ConfigResource.brokerDefault()).get(UNCLEAN_LEADER_ELECTION);
+        }
         return override != null ? Boolean.parseBoolean(override.trim()) : uncleanLeaderElection;
     }
 }

@@ -60,7 +60,7 @@ final class LeaderElection {
                 if (leader == nodeId || (leader != PartitionState.NO_LEADER && !isr.contains(leader))) {
                     leader = firstLive(p.replicas(), isr, live);
                 }
-                if (leader == PartitionState.NO_LEADER && settings.uncleanLeaderElection(topic)) {
+                if (leader == PartitionState.NO_LEADER && settings.uncleanLeaderElection(image, topic)) {
                     int unclean = firstLive(p.replicas(), p.replicas(), live);
                     if (unclean != PartitionState.NO_LEADER) {
                         leader = unclean;
@@ -83,7 +83,7 @@ final class LeaderElection {
                 }
                 if (p.isr().contains(nodeId)) {
                     change(topic, p, p.isr(), nodeId).ifPresent(records::add);
-                } else if (settings.uncleanLeaderElection(topic)
+                } else if (settings.uncleanLeaderElection(image, topic)
                         && p.isr().stream().noneMatch(this::isUnfenced)) {
                     change(topic, p, List.of(nodeId), nodeId).ifPresent(records::add);
                 }

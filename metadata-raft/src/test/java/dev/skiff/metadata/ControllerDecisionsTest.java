@@ -280,6 +280,33 @@ class ControllerDecisionsTest {
                 .orElseThrow();
         assertEquals(follower, dirty.leader());
         assertEquals(List.of(follower), dirty.isr());
+
+        // The dynamic default of every broker allows it too, and a topic's own config wins over it.
+        MetadataImage allowed = applied(
+                image,
+                MetadataRecords.setConfig(
+                        ConfigResource.brokerDefault(), ControllerSettings.UNCLEAN_LEADER_ELECTION, "true"));
+        assertEquals(
+                follower,
+                applied(
+                                allowed,
+                                accepted(decisions.fenceBroker(allowed, leader)).batch())
+                        .partition("t", 0)
+                        .orElseThrow()
+                        .leader());
+        MetadataImage topicSaysNo = applied(
+                allowed,
+                MetadataRecords.setConfig(
+                        ConfigResource.topic("t"), ControllerSettings.UNCLEAN_LEADER_ELECTION, "false"));
+        assertEquals(
+                PartitionState.NO_LEADER,
+                applied(
+                                topicSaysNo,
+                                accepted(decisions.fenceBroker(topicSaysNo, leader))
+                                        .batch())
+                        .partition("t", 0)
+                        .orElseThrow()
+                        .leader());
     }
 
     @Test

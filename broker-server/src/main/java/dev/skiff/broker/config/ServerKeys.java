@@ -60,6 +60,33 @@ public final class ServerKeys {
     public static final String LOG_FLUSH_INTERVAL_MESSAGES = "log.flush.interval.messages";
     public static final String LOG_FLUSH_INTERVAL_MS = "log.flush.interval.ms";
 
+    /**
+     * The broker keys that are topic defaults, each with the topic key it sets (the hour and minute
+     * forms of retention and roll resolve to {@code retention.ms} and {@code segment.ms} at start).
+     * These are the keys that may also change at runtime as dynamic broker configs.
+     */
+    public static final Map<String, String> BROKER_TO_TOPIC = brokerToTopic();
+
+    private static Map<String, String> brokerToTopic() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(LOG_SEGMENT_BYTES, LogConfig.SEGMENT_BYTES);
+        m.put(LOG_ROLL_MS, LogConfig.SEGMENT_MS);
+        m.put(LOG_INDEX_SIZE_MAX_BYTES, LogConfig.SEGMENT_INDEX_BYTES);
+        m.put(LOG_INDEX_INTERVAL_BYTES, LogConfig.INDEX_INTERVAL_BYTES);
+        m.put(MESSAGE_MAX_BYTES, LogConfig.MAX_MESSAGE_BYTES);
+        m.put(LOG_RETENTION_MS, LogConfig.RETENTION_MS);
+        m.put(LOG_RETENTION_BYTES, LogConfig.RETENTION_BYTES);
+        m.put(LOG_CLEANUP_POLICY, LogConfig.CLEANUP_POLICY);
+        m.put(LOG_CLEANER_DELETE_RETENTION_MS, LogConfig.DELETE_RETENTION_MS);
+        m.put(LOG_MESSAGE_TIMESTAMP_TYPE, LogConfig.MESSAGE_TIMESTAMP_TYPE);
+        m.put(LOG_FLUSH_POLICY, LogConfig.FLUSH_POLICY);
+        m.put(LOG_FLUSH_INTERVAL_MESSAGES, LogConfig.FLUSH_MESSAGES);
+        m.put(LOG_FLUSH_INTERVAL_MS, LogConfig.FLUSH_MS);
+        m.put(MIN_INSYNC_REPLICAS, MIN_INSYNC_REPLICAS);
+        m.put(UNCLEAN_LEADER_ELECTION_ENABLE, UNCLEAN_LEADER_ELECTION_ENABLE);
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
     /** A key's default ("" for computed defaults) and meaning. */
     public record Key(String name, String defaultValue, String doc) {}
 
@@ -243,23 +270,9 @@ public final class ServerKeys {
 
     /** Names the broker key behind a topic-level error, e.g. "log.segment.bytes: ". */
     private static String brokerKeyIn(String message) {
-        Map<String, String> topicToBroker = Map.ofEntries(
-                Map.entry(LogConfig.SEGMENT_BYTES, LOG_SEGMENT_BYTES),
-                Map.entry(LogConfig.SEGMENT_MS, LOG_ROLL_MS),
-                Map.entry(LogConfig.SEGMENT_INDEX_BYTES, LOG_INDEX_SIZE_MAX_BYTES),
-                Map.entry(LogConfig.INDEX_INTERVAL_BYTES, LOG_INDEX_INTERVAL_BYTES),
-                Map.entry(LogConfig.MAX_MESSAGE_BYTES, MESSAGE_MAX_BYTES),
-                Map.entry(LogConfig.RETENTION_MS, LOG_RETENTION_MS),
-                Map.entry(LogConfig.RETENTION_BYTES, LOG_RETENTION_BYTES),
-                Map.entry(LogConfig.CLEANUP_POLICY, LOG_CLEANUP_POLICY),
-                Map.entry(LogConfig.DELETE_RETENTION_MS, LOG_CLEANER_DELETE_RETENTION_MS),
-                Map.entry(LogConfig.MESSAGE_TIMESTAMP_TYPE, LOG_MESSAGE_TIMESTAMP_TYPE),
-                Map.entry(LogConfig.FLUSH_POLICY, LOG_FLUSH_POLICY),
-                Map.entry(LogConfig.FLUSH_MESSAGES, LOG_FLUSH_INTERVAL_MESSAGES),
-                Map.entry(LogConfig.FLUSH_MS, LOG_FLUSH_INTERVAL_MS));
-        for (Map.Entry<String, String> e : topicToBroker.entrySet()) {
-            if (message.startsWith("invalid " + e.getKey() + " ")) {
-                return e.getValue() + ": ";
+        for (Map.Entry<String, String> e : BROKER_TO_TOPIC.entrySet()) {
+            if (message.startsWith("invalid " + e.getValue() + " ")) {
+                return e.getKey() + ": ";
             }
         }
         return "";

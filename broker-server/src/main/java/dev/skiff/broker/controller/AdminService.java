@@ -160,13 +160,14 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
 
     @Override
     public void describeTopics(DescribeTopicsRequest request, StreamObserver<DescribeTopicsResponse> out) {
-        DescribeTopicsResponse.Builder response =
-                ImageViews.describeTopics(controller.image(), request.getNamesList()).toBuilder();
+        MetadataImage image = controller.image();
+        DescribeTopicsResponse.Builder response = ImageViews.describeTopics(image, request.getNamesList()).toBuilder();
         int brokerMinIsr =
                 Integer.parseInt(staticOrDefault(ServerKeys.MIN_INSYNC_REPLICAS).trim());
         for (TopicDescription.Builder t : response.getTopicsBuilderList()) {
             if (t.getError() == ErrorCode.NONE) {
-                t.setMinInsyncReplicas(TopicConfigs.minInsyncReplicas(t.getConfigsMap(), brokerMinIsr));
+                t.setMinInsyncReplicas(TopicConfigs.minInsyncReplicas(
+                        DynamicBrokerConfigs.effectiveTopicConfigs(image, nodeId, t.getConfigsMap()), brokerMinIsr));
             }
         }
         answer(out, response.build());
@@ -230,7 +231,7 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
                     r.setError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
                             .setErrorMessage("Topic '" + res.getName() + "' does not exist.");
                 } else {
-                    topicEntries(t.get().configs(), r);
+                    topicEntries(image, t.get().configs(), r);
                 }
             } else if (res.getType() == ResourceType.BROKER) {
                 if (!res.getName().equals(Integer.toString(nodeId))
@@ -239,8 +240,10 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
                             .setErrorMessage("broker " + res.getName()
                                     + " cannot be described through node " + nodeId + "; ask that broker, or use "
                                     + nodeId);
+                } else if (res.getName().isEmpty()) {
+                    brokerDefaultEntries(image, r);
                 } else {
-                    brokerEntries(r);
+                    brokerEntries(image, r);
                 }
             } else {
                 r.setError(ErrorCode.INVALID_REQUEST).setErrorMessage("resource type must be TOPIC or BROKER");
@@ -250,34 +253,81 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
         answer(out, response.build());
     }
 
-    private void topicEntries(Map<String, String> overrides, DescribeConfigsResult.Builder r) {
+    /**
+     * Every topic config with its value and source: the topic's override, else the dynamic config
+     * of this broker, else the dynamic default of every broker, else server.properties or the default.
+     */
+    private void topicEntries(MetadataImage image, Map<String, String> overrides, DescribeConfigsResult.Builder r) {
+        Map<String, String> perBroker =
+                DynamicBrokerConfigs.asTopicConfigs(image.configs(ConfigResource.broker(nodeId)));
+        Map<String, String> clusterDefault =
+                DynamicBrokerConfigs.asTopicConfigs(image.configs(ConfigResource.brokerDefault()));
+        Map<String, String> applied = DynamicBrokerConfigs.effectiveTopicConfigs(image, nodeId, overrides);
         Map<String, String> effective = new java.util.TreeMap<>(
-                TopicConfigs.logConfig(logDefaults, overrides).toMap());
+                TopicConfigs.logConfig(logDefaults, applied).toMap());
         effective.putIfAbsent(TopicConfigs.MIN_INSYNC_REPLICAS, staticOrDefault(ServerKeys.MIN_INSYNC_REPLICAS));
         effective.putIfAbsent(
                 TopicConfigs.UNCLEAN_LEADER_ELECTION_ENABLE,
                 staticOrDefault(ServerKeys.UNCLEAN_LEADER_ELECTION_ENABLE));
-        effective.putAll(overrides);
+        effective.putAll(applied);
         for (Map.Entry<String, String> e : effective.entrySet()) {
-            r.addEntries(ConfigEntry.newBuilder()
-                    .setName(e.getKey())
-                    .setValue(e.getValue())
-                    .setSource(
-                            overrides.containsKey(e.getKey())
-                                    ? ConfigSource.DYNAMIC_TOPIC_CONFIG
-                                    : ConfigSource.DEFAULT_CONFIG));
+            String key = e.getKey();
+            ConfigSource source;
+            if (overrides.containsKey(key)) {
+                source = ConfigSource.DYNAMIC_TOPIC_CONFIG;
+            } else if (perBroker.containsKey(key)) {
+                source = ConfigSource.DYNAMIC_BROKER_CONFIG;
+            } else if (clusterDefault.containsKey(key)) {
+                source = ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG;
+            } else if (staticallySet(key)) {
+                source = ConfigSource.STATIC_BROKER_CONFIG;
+            } else {
+                source = ConfigSource.DEFAULT_CONFIG;
+            }
+            r.addEntries(
+                    ConfigEntry.newBuilder().setName(key).setValue(e.getValue()).setSource(source));
         }
     }
 
-    private void brokerEntries(DescribeConfigsResult.Builder r) {
-        for (ServerKeys.Key k : ServerKeys.all().values()) {
-            boolean set = staticBrokerConfigs.containsKey(k.name());
-            r.addEntries(ConfigEntry.newBuilder()
-                    .setName(k.name())
-                    .setValue(staticOrDefault(k.name()))
-                    .setSource(set ? ConfigSource.STATIC_BROKER_CONFIG : ConfigSource.DEFAULT_CONFIG)
-                    .setReadOnly(true));
+    /** Whether server.properties sets the broker key behind topic key {@code topicKey}. */
+    private boolean staticallySet(String topicKey) {
+        for (Map.Entry<String, String> k : ServerKeys.BROKER_TO_TOPIC.entrySet()) {
+            if (k.getValue().equals(topicKey) && staticBrokerConfigs.containsKey(k.getKey())) {
+                return true;
+            }
         }
+        return false;
+    }
+
+    /** This broker's configs: dynamic ones first by precedence, then server.properties, then defaults. */
+    private void brokerEntries(MetadataImage image, DescribeConfigsResult.Builder r) {
+        Map<String, String> perBroker = image.configs(ConfigResource.broker(nodeId));
+        Map<String, String> clusterDefault = image.configs(ConfigResource.brokerDefault());
+        for (ServerKeys.Key k : ServerKeys.all().values()) {
+            String name = k.name();
+            ConfigEntry.Builder entry = ConfigEntry.newBuilder().setName(name);
+            if (perBroker.containsKey(name)) {
+                entry.setValue(perBroker.get(name)).setSource(ConfigSource.DYNAMIC_BROKER_CONFIG);
+            } else if (clusterDefault.containsKey(name)) {
+                entry.setValue(clusterDefault.get(name)).setSource(ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG);
+            } else {
+                entry.setValue(staticOrDefault(name))
+                        .setSource(
+                                staticBrokerConfigs.containsKey(name)
+                                        ? ConfigSource.STATIC_BROKER_CONFIG
+                                        : ConfigSource.DEFAULT_CONFIG);
+            }
+            r.addEntries(entry.setReadOnly(!DynamicBrokerConfigs.isDynamic(name)));
+        }
+    }
+
+    /** The dynamic default of every broker (Kafka's {@code --entity-default}): only what was set. */
+    private static void brokerDefaultEntries(MetadataImage image, DescribeConfigsResult.Builder r) {
+        image.configs(ConfigResource.brokerDefault())
+                .forEach((k, v) -> r.addEntries(ConfigEntry.newBuilder()
+                        .setName(k)
+                        .setValue(v)
+                        .setSource(ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG)));
     }
 
     private String staticOrDefault(String key) {

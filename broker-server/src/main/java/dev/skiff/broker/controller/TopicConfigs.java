@@ -75,16 +75,10 @@ public final class TopicConfigs {
         }
     }
 
-    /** The controller's validator: topic configs by these rules; broker configs are not dynamic yet. */
+    /** The controller's validator: topic configs by these rules, broker configs by {@link DynamicBrokerConfigs}. */
     public static ConfigValidator validator(LogConfig defaults) {
-        return (ConfigResource resource, Map<String, String> configs) -> {
-            if (resource.type() == ConfigResource.Type.TOPIC) {
-                return problem(defaults, configs);
-            }
-            return configs.isEmpty()
-                    ? Optional.empty()
-                    : Optional.of("broker configs are read from server.properties at start and cannot be "
-                            + "changed at runtime yet; edit server.properties and restart the broker");
-        };
+        return (ConfigResource resource, Map<String, String> configs) -> resource.type() == ConfigResource.Type.TOPIC
+                ? problem(defaults, configs)
+                : DynamicBrokerConfigs.problem(defaults, configs);
     }
 }

@@ -7,6 +7,7 @@ import dev.skiff.broker.config.Voter;
 import dev.skiff.broker.controller.AdminService;
 import dev.skiff.broker.controller.BrokerSessions;
 import dev.skiff.broker.controller.ControllerClient;
+import dev.skiff.broker.controller.DynamicBrokerConfigs;
 import dev.skiff.broker.controller.HeartbeatService;
 import dev.skiff.broker.controller.LeaderRebalancer;
 import dev.skiff.broker.controller.TopicConfigs;
@@ -387,7 +388,7 @@ public final class SkiffNode implements AutoCloseable {
                         p.partitionEpoch(),
                         p.replicas(),
                         p.isr(),
-                        t.configs()));
+                        DynamicBrokerConfigs.effectiveTopicConfigs(image, config.nodeId(), t.configs())));
             }
         }
         try {

@@ -226,21 +226,34 @@ public final class ReplicaManager {
     }
 
     /**
+     * Why this broker cannot take a produce to {@code tp} right now (it does not host it, or is not
+     * its leader), known without writing; empty if it leads it.
+     */
+    public Optional<ProduceOutcome> leadershipProblem(TopicPartition tp) {
+        Partition p = partitions.get(tp);
+        if (p == null) {
+            return Optional.of(ProduceOutcome.failed(notHostedCode(tp), notHosted(tp)));
+        }
+        if (!p.isLeader()) {
+            return Optional.of(ProduceOutcome.failed(
+                    ErrorCode.NOT_LEADER_OR_FOLLOWER,
+                    "broker " + nodeId + " is not the leader of " + tp + " (leader "
+                            + p.assignment().leader() + ")"));
+        }
+        return Optional.empty();
+    }
+
+    /**
      * Appends as leader; the caller has checked that acks is 0, 1 or -1. With acks=-1 the ISR must
      * have at least min.insync.replicas members before anything is written. The buffer is written
      * as is.
      */
     public ProduceOutcome produce(TopicPartition tp, ByteBuffer records, int acks) {
+        Optional<ProduceOutcome> notLeader = leadershipProblem(tp);
+        if (notLeader.isPresent()) {
+            return notLeader.get();
+        }
         Partition p = partitions.get(tp);
-        if (p == null) {
-            return ProduceOutcome.failed(notHostedCode(tp), notHosted(tp));
-        }
-        if (!p.isLeader()) {
-            return ProduceOutcome.failed(
-                    ErrorCode.NOT_LEADER_OR_FOLLOWER,
-                    "broker " + nodeId + " is not the leader of " + tp + " (leader "
-                            + p.assignment().leader() + ")");
-        }
         int minIsr = minInsyncReplicas(p.assignment());
         try {
             Partition.LeaderAppend appended = p.appendAsLeader(records, acks, minIsr);

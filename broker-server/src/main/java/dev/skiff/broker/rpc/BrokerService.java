@@ -32,11 +32,14 @@ import io.grpc.stub.StreamObserver;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The data plane over gRPC: translates requests into {@link ReplicaManager} calls and outcomes
@@ -44,6 +47,8 @@ import java.util.function.Function;
  * thread) until a high watermark they read advances or {@code max_wait_ms} passes.
  */
 public final class BrokerService extends BrokerGrpc.BrokerImplBase {
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerService.class);
+
     /** Bounds that keep one request from taking the node down (STYLE 6). */
     static final int FETCH_MAX_WAIT_MS_MAX = 60_000;
 
@@ -87,6 +92,10 @@ public final class BrokerService extends BrokerGrpc.BrokerImplBase {
             return;
         }
         boolean badAcks = acks != 0 && acks != 1 && acks != -1 || request.getAcks() != acks;
+        if (acks == 0 && !badAcks) {
+            produceWithoutAcks(request, out);
+            return;
+        }
         List<TopicProduceResponse.Builder> topics = new ArrayList<>();
         List<DelayedProduce.Waiting> waiting = new ArrayList<>();
         for (TopicProduceData topic : request.getTopicsList()) {
@@ -114,6 +123,40 @@ public final class BrokerService extends BrokerGrpc.BrokerImplBase {
         }
         long timeoutMs = request.getTimeoutMs() == 0 ? PRODUCE_TIMEOUT_MS_DEFAULT : request.getTimeoutMs();
         new DelayedProduce(replicas, scheduler, topics, waiting, out).start(timeoutMs);
+    }
+
+    /**
+     * acks=0: answered before anything is written, as the producer asked not to wait. What can be
+     * known without writing (this broker does not lead a partition) is still reported, so that the
+     * producer refreshes its metadata instead of sending into the void; append errors are only
+     * logged. The appends then run on this thread in request order, so one stream's order holds.
+     */
+    private void produceWithoutAcks(ProduceRequest request, StreamObserver<ProduceResponse> out) {
+        ProduceResponse.Builder response = ProduceResponse.newBuilder();
+        List<Runnable> appends = new ArrayList<>();
+        for (TopicProduceData topic : request.getTopicsList()) {
+            TopicProduceResponse.Builder t = response.addTopicsBuilder().setName(topic.getName());
+            for (PartitionProduceData data : topic.getPartitionsList()) {
+                TopicPartition tp = new TopicPartition(topic.getName(), data.getIndex());
+                PartitionProduceResponse.Builder p =
+                        t.addPartitionsBuilder().setIndex(data.getIndex()).setBaseOffset(-1);
+                Optional<ReplicaManager.ProduceOutcome> problem = replicas.leadershipProblem(tp);
+                if (problem.isPresent()) {
+                    p.setError(problem.get().error())
+                            .setErrorMessage(problem.get().message());
+                    continue;
+                }
+                appends.add(() -> {
+                    ReplicaManager.ProduceOutcome o = replicas.produce(tp, copy(data.getRecords()), 0);
+                    if (o.error() != ErrorCode.NONE) {
+                        LOG.debug("acks=0 write to {} failed unreported: {} {}", tp, o.error(), o.message());
+                    }
+                });
+            }
+        }
+        out.onNext(response.build());
+        out.onCompleted();
+        appends.forEach(Runnable::run);
     }
 
     /** The log stamps offsets into the buffer in place, so it gets its own writable copy. */

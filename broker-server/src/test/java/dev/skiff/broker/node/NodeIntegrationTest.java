@@ -315,4 +315,162 @@ class NodeIntegrationTest {
                 .anyMatch(
                         e -> e.getName().equals("retention.ms") && e.getValue().equals("60000")));
     }
+
+    /**
+     * acks=0 is answered before the write (base offset -1), yet the write lands, in order; what is
+     * known without writing (no such partition here) is still reported.
+     */
+    @Test
+    void acksZeroIsAnsweredBeforeTheWriteAndStillLands() throws Exception {
+        startNode();
+        assertEquals(ErrorCode.NONE, create("fire", 1, 1, Map.of()));
+        for (int i = 0; i < 5; i++) {
+            PartitionProduceResponse r = produce("fire", 0, batch("v" + i));
+            assertEquals(ErrorCode.NONE, r.getError(), r.getErrorMessage());
+            assertEquals(-1, r.getBaseOffset());
+        }
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> values(fetch("fire", 0, 0)).size() == 5);
+        assertEquals(List.of("v0", "v1", "v2", "v3", "v4"), values(fetch("fire", 0, 0)));
+        var missing = broker().produce(ProduceRequest.newBuilder()
+                        .setAcks(0)
+                        .addTopics(TopicProduceData.newBuilder()
+                                .setName("fire")
+                                .addPartitions(PartitionProduceData.newBuilder()
+                                        .setIndex(7)
+                                        .setRecords(ByteString.copyFrom(batch("lost")))))
+                        .build())
+                .getTopics(0)
+                .getPartitions(0);
+        assertEquals(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, missing.getError(), missing.getErrorMessage());
+    }
+
+    private dev.skiff.proto.v1.AlterConfigsResult alterBroker(String broker, String key, String value) {
+        AlterableConfig.Builder op = AlterableConfig.newBuilder().setName(key);
+        if (value == null) {
+            op.setOp(dev.skiff.proto.v1.AlterOp.DELETE);
+        } else {
+            op.setValue(value);
+        }
+        return admin().alterConfigs(AlterConfigsRequest.newBuilder()
+                        .addResources(AlterConfigsResource.newBuilder()
+                                .setResource(ConfigResource.newBuilder()
+                                        .setType(ResourceType.BROKER)
+                                        .setName(broker))
+                                .addConfigs(op))
+                        .build())
+                .getResults(0);
+    }
+
+    private List<dev.skiff.proto.v1.ConfigEntry> describe(ResourceType type, String name) {
+        var r = admin().describeConfigs(DescribeConfigsRequest.newBuilder()
+                        .addResources(ConfigResource.newBuilder().setType(type).setName(name))
+                        .build())
+                .getResults(0);
+        assertEquals(ErrorCode.NONE, r.getError(), r.getErrorMessage());
+        return r.getEntriesList();
+    }
+
+    private dev.skiff.proto.v1.ConfigEntry entry(ResourceType type, String name, String key) {
+        return describe(type, name).stream()
+                .filter(e -> e.getName().equals(key))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(key + " not described for " + name));
+    }
+
+    private long segmentFiles(String topic) throws IOException {
+        try (var files = java.nio.file.Files.list(tmp.resolve("data").resolve(topic + "-0"))) {
+            return files.filter(f -> f.toString().endsWith(".log")).count();
+        }
+    }
+
+    /**
+     * Broker configs changed at runtime (kafka-configs --entity-type brokers): a cluster default
+     * and a per-broker value apply to existing topics without a restart, in Kafka's precedence
+     * (topic, broker, cluster default, server.properties), survive a restart, and keys that are only
+     * read at start are refused with the fix.
+     */
+    @Test
+    void dynamicBrokerConfigsApplyWithoutRestart() throws Exception {
+        startNode();
+        assertEquals(ErrorCode.NONE, create("dyn", 1, 1, Map.of()));
+        assertEquals(ErrorCode.NONE, produce("dyn", -1, batch("before")).getError());
+
+        var set = alterBroker("", "min.insync.replicas", "2");
+        assertEquals(ErrorCode.NONE, set.getError(), set.getErrorMessage());
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> produce("dyn", -1, batch("refused")).getError() == ErrorCode.NOT_ENOUGH_REPLICAS);
+        assertEquals(
+                ErrorCode.NONE, produce("dyn", 1, batch("acks=1 still fine")).getError());
+        var isr = entry(ResourceType.TOPIC, "dyn", "min.insync.replicas");
+        assertEquals("2", isr.getValue());
+        assertEquals(dev.skiff.proto.v1.ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG, isr.getSource());
+        assertEquals(
+                List.of("min.insync.replicas"),
+                describe(ResourceType.BROKER, "").stream()
+                        .map(dev.skiff.proto.v1.ConfigEntry::getName)
+                        .toList());
+
+        // This broker's own value wins over the cluster default.
+        assertEquals(
+                ErrorCode.NONE, alterBroker("1", "min.insync.replicas", "1").getError());
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> produce("dyn", -1, batch("per-broker")).getError() == ErrorCode.NONE);
+        var own = entry(ResourceType.BROKER, "1", "min.insync.replicas");
+        assertEquals(dev.skiff.proto.v1.ConfigSource.DYNAMIC_BROKER_CONFIG, own.getSource());
+        assertTrue(!own.getReadOnly(), "a dynamic key is not read-only");
+        assertTrue(entry(ResourceType.BROKER, "1", "num.partitions").getReadOnly());
+
+        // A segment size set at runtime rolls the existing topic's log.
+        assertEquals(
+                ErrorCode.NONE, alterBroker("", "log.segment.bytes", "1024").getError());
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> {
+                    produce("dyn", 1, batch("x".repeat(600)));
+                    return segmentFiles("dyn") >= 3;
+                });
+        assertEquals("1024", entry(ResourceType.TOPIC, "dyn", "segment.bytes").getValue());
+
+        // Refused, naming the key and the fix; nothing is stored.
+        var hours = alterBroker("", "log.retention.hours", "1");
+        assertEquals(ErrorCode.INVALID_CONFIG, hours.getError());
+        assertTrue(hours.getErrorMessage().contains("log.retention.ms"), hours.getErrorMessage());
+        var startOnly = alterBroker("1", "num.partitions", "3");
+        assertEquals(ErrorCode.INVALID_CONFIG, startOnly.getError());
+        assertTrue(startOnly.getErrorMessage().contains("restart"), startOnly.getErrorMessage());
+        var badValue = alterBroker("", "log.segment.bytes", "big");
+        assertEquals(ErrorCode.INVALID_CONFIG, badValue.getError());
+        assertTrue(badValue.getErrorMessage().contains("log.segment.bytes"), badValue.getErrorMessage());
+        var unknown = alterBroker("", "log.segmnet.bytes", "1");
+        assertEquals(ErrorCode.INVALID_CONFIG, unknown.getError());
+        assertTrue(unknown.getErrorMessage().contains("unknown broker config"), unknown.getErrorMessage());
+        var badBroker = alterBroker("one", "log.segment.bytes", "2048");
+        assertEquals(ErrorCode.INVALID_REQUEST, badBroker.getError());
+
+        // The dynamic configs are metadata: they survive a restart.
+        stopNode();
+        startNode();
+        assertEquals("1024", entry(ResourceType.TOPIC, "dyn", "segment.bytes").getValue());
+        assertEquals(
+                dev.skiff.proto.v1.ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG,
+                entry(ResourceType.TOPIC, "dyn", "segment.bytes").getSource());
+
+        // Deleting them brings back server.properties; a topic override beats them all.
+        assertEquals(
+                ErrorCode.NONE, alterBroker("", "min.insync.replicas", null).getError());
+        assertEquals(
+                ErrorCode.NONE, alterBroker("1", "min.insync.replicas", null).getError());
+        assertEquals(ErrorCode.NONE, alterBroker("", "log.segment.bytes", null).getError());
+        var back = entry(ResourceType.TOPIC, "dyn", "segment.bytes");
+        assertEquals("1073741824", back.getValue());
+        assertEquals(dev.skiff.proto.v1.ConfigSource.DEFAULT_CONFIG, back.getSource());
+        assertEquals(
+                dev.skiff.proto.v1.ConfigSource.STATIC_BROKER_CONFIG,
+                entry(ResourceType.TOPIC, "dyn", "max.message.bytes").getSource());
+        assertTrue(describe(ResourceType.BROKER, "").isEmpty());
+    }
 }

@@ -270,6 +270,7 @@ public final class AdminProtocol {
         return switch (s) {
             case DYNAMIC_TOPIC_CONFIG -> ConfigEntry.Source.DYNAMIC_TOPIC_CONFIG;
             case DYNAMIC_BROKER_CONFIG -> ConfigEntry.Source.DYNAMIC_BROKER_CONFIG;
+            case DYNAMIC_DEFAULT_BROKER_CONFIG -> ConfigEntry.Source.DYNAMIC_DEFAULT_BROKER_CONFIG;
             case STATIC_BROKER_CONFIG -> ConfigEntry.Source.STATIC_BROKER_CONFIG;
             case DEFAULT_CONFIG -> ConfigEntry.Source.DEFAULT_CONFIG;
             default -> ConfigEntry.Source.UNKNOWN;
