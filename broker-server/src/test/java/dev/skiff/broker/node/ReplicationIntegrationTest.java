@@ -224,17 +224,7 @@ class ReplicationIntegrationTest {
         }
     }
 
-    /** Waits until the partition has a leader other than {@code not} and returns it. */
     private PartitionMetadata awaitLeader(String topic, int not) {
-        return await().atMost(WAIT)
-                .until(
-                        () -> {
-                            try {
-                                return cluster.partition(topic, 0);
-                            } catch (RuntimeException e) {
-                                return PartitionMetadata.getDefaultInstance();
-                            }
-                        },
-                        p -> p.getLeader() > 0 && p.getLeader() != not);
+        return cluster.awaitLeader(topic, not);
     }
 }

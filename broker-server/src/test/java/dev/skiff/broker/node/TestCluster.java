@@ -13,8 +13,16 @@ import dev.skiff.proto.v1.BrokerGrpc;
 import dev.skiff.proto.v1.CreatableTopic;
 import dev.skiff.proto.v1.CreatableTopicResult;
 import dev.skiff.proto.v1.CreateTopicsRequest;
+import dev.skiff.proto.v1.FetchPartition;
+import dev.skiff.proto.v1.FetchRequest;
+import dev.skiff.proto.v1.FetchTopic;
+import dev.skiff.proto.v1.ListOffsetsPartition;
+import dev.skiff.proto.v1.ListOffsetsPartitionResponse;
+import dev.skiff.proto.v1.ListOffsetsRequest;
+import dev.skiff.proto.v1.ListOffsetsTopic;
 import dev.skiff.proto.v1.MetadataRequest;
 import dev.skiff.proto.v1.MetadataResponse;
+import dev.skiff.proto.v1.PartitionData;
 import dev.skiff.proto.v1.PartitionMetadata;
 import dev.skiff.proto.v1.PartitionProduceData;
 import dev.skiff.proto.v1.PartitionProduceResponse;
@@ -219,6 +227,66 @@ final class TestCluster implements AutoCloseable {
                         .build())
                 .getTopics(0)
                 .getPartitions(0);
+    }
+
+    /** A consumer's fetch (replica id -1) from {@code offset}, answered at once (max_wait_ms 0). */
+    PartitionData fetch(int nodeId, String topic, int partition, long offset) {
+        return BrokerGrpc.newBlockingStub(channel(nodeId))
+                .withDeadlineAfter(30, TimeUnit.SECONDS)
+                .fetch(FetchRequest.newBuilder()
+                        .setReplicaId(-1)
+                        .setMaxWaitMs(0)
+                        .setMaxBytes(1 << 20)
+                        .addTopics(FetchTopic.newBuilder()
+                                .setName(topic)
+                                .addPartitions(FetchPartition.newBuilder()
+                                        .setIndex(partition)
+                                        .setFetchOffset(offset)
+                                        .setPartitionMaxBytes(1 << 20)
+                                        .setCurrentLeaderEpoch(-1)))
+                        .build())
+                .getTopics(0)
+                .getPartitions(0);
+    }
+
+    /** The values of the records in a fetch answer, in offset order. */
+    static List<String> values(PartitionData fetched) {
+        return KafkaRecordFormat.decode(fetched.getRecords().asReadOnlyByteBuffer()).stream()
+                .map(r -> new String(r.value(), StandardCharsets.UTF_8))
+                .toList();
+    }
+
+    /** ListOffsets of one partition at {@code timestamp} (-1 latest, -2 earliest). */
+    ListOffsetsPartitionResponse listOffset(int nodeId, String topic, int partition, long timestamp) {
+        return BrokerGrpc.newBlockingStub(channel(nodeId))
+                .withDeadlineAfter(30, TimeUnit.SECONDS)
+                .listOffsets(ListOffsetsRequest.newBuilder()
+                        .addTopics(ListOffsetsTopic.newBuilder()
+                                .setName(topic)
+                                .addPartitions(ListOffsetsPartition.newBuilder()
+                                        .setIndex(partition)
+                                        .setTimestamp(timestamp)))
+                        .build())
+                .getTopics(0)
+                .getPartitions(0);
+    }
+
+    /**
+     * Waits until partition 0 of {@code topic} has a leader other than {@code not} (-1: any) and
+     * returns its metadata.
+     */
+    PartitionMetadata awaitLeader(String topic, int not) {
+        return org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(30))
+                .until(
+                        () -> {
+                            try {
+                                return partition(topic, 0);
+                            } catch (RuntimeException e) {
+                                return PartitionMetadata.getDefaultInstance();
+                            }
+                        },
+                        p -> p.getLeader() > 0 && p.getLeader() != not);
     }
 
     /** The values in a node's local log of the partition, in offset order, read straight from the log. */
