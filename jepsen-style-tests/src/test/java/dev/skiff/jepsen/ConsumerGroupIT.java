@@ -79,9 +79,7 @@ class ConsumerGroupIT {
         cluster = new ClusterScript(work, work.resolve("cluster"));
         cluster.ok("up", "3", "--base-address", BASE);
         admin = Admin.create(Map.of("bootstrap.servers", BOOTSTRAP));
-        admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, 3, Map.of("min.insync.replicas", "2"))))
-                .all()
-                .get(60, TimeUnit.SECONDS);
+        Topics.createReplicated(admin, new NewTopic(TOPIC, PARTITIONS, 3, Map.of("min.insync.replicas", "2")), WAIT);
     }
 
     @AfterAll
@@ -190,12 +188,7 @@ class ConsumerGroupIT {
         }
         String topic = "latency";
         // Until the restarted node is unfenced everywhere, replication factor 3 is refused: retry.
-        await().atMost(WAIT).ignoreExceptions().until(() -> {
-            admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, 3, Map.of("min.insync.replicas", "2"))))
-                    .all()
-                    .get(30, TimeUnit.SECONDS);
-            return true;
-        });
+        Topics.createReplicated(admin, new NewTopic(topic, PARTITIONS, 3, Map.of("min.insync.replicas", "2")), WAIT);
         List<Long> latencies = new ArrayList<>();
         int total = Integer.getInteger("skiff.latency.records", 20_000);
         try (Consumer consumer = new Consumer(Map.of(

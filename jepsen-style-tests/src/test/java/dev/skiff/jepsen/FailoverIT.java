@@ -189,9 +189,7 @@ class FailoverIT {
     }
 
     private static void createReplicated(String topic) throws Exception {
-        admin.createTopics(List.of(new NewTopic(topic, 1, 3, Map.of("min.insync.replicas", "2"))))
-                .all()
-                .get(60, TimeUnit.SECONDS);
+        Topics.createReplicated(admin, new NewTopic(topic, 1, 3, Map.of("min.insync.replicas", "2")), WAIT);
         await().atMost(WAIT).until(() -> partition(topic).hasLeader());
     }
 

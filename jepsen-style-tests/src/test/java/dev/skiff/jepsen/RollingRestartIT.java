@@ -10,10 +10,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,9 +38,8 @@ class RollingRestartIT {
         cluster.ok("up", "3", "--base-address", BASE);
         Clock clock = Clock.systemUTC();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", BOOTSTRAP))) {
-            admin.createTopics(List.of(new NewTopic("events", 6, 3, Map.of("min.insync.replicas", "2"))))
-                    .all()
-                    .get(60, TimeUnit.SECONDS);
+            Topics.createReplicated(
+                    admin, new NewTopic("events", 6, 3, Map.of("min.insync.replicas", "2")), Duration.ofSeconds(60));
             try (SteadyProducer producer = new SteadyProducer(BOOTSTRAP, "events", 6, 1_000)) {
                 long started = clock.millis();
                 ClusterScript.Run restart = cluster.ok("restart", "--rolling");

@@ -3,8 +3,10 @@ package dev.skiff.broker.controller;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The active controller's view of broker liveness: when each unfenced broker last heartbeat. Pure
@@ -15,11 +17,22 @@ import java.util.Map;
  * heartbeat in. Brokers heartbeat the standby controllers too, so that one taking over knows who
  * went silent (likely the old active controller's own broker): a new term keeps those times, but
  * gives every broker a grace to reach the new controller ({@link #startTerm}).
+ *
+ * <p>Two rules keep a slow controller from fencing live brokers. An unfencing is itself a sign of
+ * life (the broker asked for it a moment ago), so a broker newly seen unfenced starts its session
+ * then, whatever heartbeats were missed while it was fenced. And silence is only judged by a
+ * controller that was itself awake: when the checks (every half heartbeat) were held up for more
+ * than the term grace (a GC pause, a starved CPU, a stopped process), the heartbeats sent meanwhile
+ * may still be queued unread, so every broker gets the grace again, as at a new term.
  */
 public final class BrokerSessions {
     private final long sessionTimeoutMs;
     private final long termGraceMs;
     private final Map<Integer, Long> lastSeenMs = new HashMap<>();
+    /** The brokers the previous check saw unfenced; null until the first check of a term. */
+    private Set<Integer> seenUnfenced;
+
+    private long lastCheckMs = Long.MIN_VALUE;
 
     /**
      * @param heartbeatIntervalMs how often brokers heartbeat: a new term gives each broker at
@@ -38,6 +51,12 @@ public final class BrokerSessions {
      * itself missed heartbeats (a pause) before it took over.
      */
     public synchronized void startTerm(long nowMs) {
+        grace(nowMs);
+        seenUnfenced = null;
+        lastCheckMs = nowMs;
+    }
+
+    private void grace(long nowMs) {
         long floor = nowMs - (sessionTimeoutMs - termGraceMs);
         lastSeenMs.replaceAll((id, seen) -> Math.max(seen, floor));
     }
@@ -48,19 +67,28 @@ public final class BrokerSessions {
 
     /**
      * The unfenced brokers silent for longer than the session timeout at {@code nowMs}, to be
-     * fenced; their sessions end here, so a later unfencing starts a new one.
+     * fenced; their sessions end here, so a later unfencing starts a new one. Called every half
+     * heartbeat interval while this node is the active controller.
      */
     public synchronized List<Integer> expired(Collection<Integer> unfencedBrokers, long nowMs) {
+        if (lastCheckMs != Long.MIN_VALUE && nowMs - lastCheckMs > termGraceMs) {
+            grace(nowMs);
+        }
+        lastCheckMs = Math.max(lastCheckMs, nowMs);
         List<Integer> out = new ArrayList<>();
+        Set<Integer> unfenced = new HashSet<>(unfencedBrokers);
         for (int id : unfencedBrokers) {
             Long seen = lastSeenMs.get(id);
-            if (seen == null) {
-                lastSeenMs.put(id, nowMs);
+            boolean newlyUnfenced = seenUnfenced != null && !seenUnfenced.contains(id);
+            if (seen == null || newlyUnfenced) {
+                lastSeenMs.merge(id, nowMs, Math::max);
             } else if (nowMs - seen > sessionTimeoutMs) {
                 out.add(id);
                 lastSeenMs.remove(id);
+                unfenced.remove(id);
             }
         }
+        seenUnfenced = unfenced;
         return out;
     }
 }

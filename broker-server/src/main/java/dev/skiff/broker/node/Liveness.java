@@ -14,9 +14,12 @@ import dev.skiff.proto.v1.BrokerHeartbeatRequest;
 import dev.skiff.proto.v1.BrokerHeartbeatResponse;
 import dev.skiff.proto.v1.ControllerGrpc;
 import dev.skiff.proto.v1.ErrorCode;
+import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
-import io.grpc.StatusRuntimeException;
+import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -35,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * are fenced, which moves their leaderships away (DESIGN §4).
  *
  * <p>Threads: each task runs on the node's liveness scheduler and never overlaps itself; {@code
- * heartbeat} and {@link #close} share the channel map under this object's lock, while {@code
+ * heartbeat} and {@link #close} share the channel map under this object's lock (answers come on
+ * gRPC threads and only set a volatile flag), while {@code
  * fenceSilentBrokers} alone owns {@code wasActiveController}, so a slow fencing never delays this
  * broker's own heartbeat.
  */
@@ -52,6 +56,7 @@ final class Liveness implements AutoCloseable {
     private final Map<Integer, ManagedChannel> channels = new HashMap<>();
     private boolean wasActiveController;
     private volatile boolean unfencing = true;
+    private volatile boolean fencedWhileAlive;
 
     Liveness(
             ServerConfig config,
@@ -71,11 +76,20 @@ final class Liveness implements AutoCloseable {
     }
 
     /**
-     * Sends one heartbeat to the active controller, and the same, without waiting for answers, to
-     * the standby voters (so a standby that takes over knows which brokers are silent). Failures
-     * are retried at the next tick.
+     * Sends one heartbeat to every voter without waiting for the answers: the active controller
+     * counts it, the standbys keep it (so one that takes over knows which brokers are silent). The
+     * deadline is the whole session, not the interval, so that a heartbeat slowed by a
+     * busy CPU still counts rather than being cancelled on its way. An answer of the active
+     * controller that says this broker is fenced makes the next tick ask to be unfenced.
      */
     synchronized void heartbeat() {
+        if (fencedWhileAlive && unfencing) {
+            fencedWhileAlive = false;
+            Decision<Integer> d = controller.run(
+                    image -> decisions.unfenceBroker(image, config.nodeId(), incarnationId),
+                    Duration.ofMillis(config.brokerSessionTimeoutMs()));
+            LOG.info("this broker was fenced while alive; asked to be unfenced: {}", d.isAccepted() ? "done" : d);
+        }
         OptionalInt leader = quorum.leaderId();
         if (leader.isEmpty()) {
             return;
@@ -84,32 +98,62 @@ final class Liveness implements AutoCloseable {
                 .setNodeId(config.nodeId())
                 .setIncarnationId(incarnationId.toString())
                 .build();
+        long deadlineMs = config.brokerSessionTimeoutMs();
         for (Voter v : config.quorumVoters()) {
-            if (v.nodeId() != leader.getAsInt()) {
-                channelTo(v.nodeId()).ifPresent(c -> ControllerGrpc.newFutureStub(c)
-                        .withDeadlineAfter(config.brokerHeartbeatIntervalMs(), TimeUnit.MILLISECONDS)
-                        .brokerHeartbeat(request));
+            boolean active = v.nodeId() == leader.getAsInt();
+            channelTo(v.nodeId())
+                    .ifPresent(c -> ClientCalls.asyncUnaryCall(
+                            c.newCall(
+                                    ControllerGrpc.getBrokerHeartbeatMethod(),
+                                    CallOptions.DEFAULT.withDeadlineAfter(deadlineMs, TimeUnit.MILLISECONDS)),
+                            request,
+                            new Answer(v.nodeId(), c, active)));
+        }
+    }
+
+    /**
+     * The answer of one voter. Only the active controller's says anything (a standby's is always
+     * NOT_CONTROLLER); it runs on a gRPC thread, so it only sets a flag for the next tick. A
+     * failure to connect resets the channel's reconnect backoff: a node that was not listening yet
+     * (starting, restarting) must get the next heartbeat, not one after gRPC's own backoff, which
+     * grows past a session timeout within a few refused attempts.
+     */
+    private final class Answer implements StreamObserver<BrokerHeartbeatResponse> {
+        private final int nodeId;
+        private final ManagedChannel channel;
+        private final boolean active;
+
+        Answer(int nodeId, ManagedChannel channel, boolean active) {
+            this.nodeId = nodeId;
+            this.channel = channel;
+            this.active = active;
+        }
+
+        @Override
+        public void onNext(BrokerHeartbeatResponse r) {
+            if (!active) {
+                return;
+            }
+            if (r.getError() == ErrorCode.NONE) {
+                fencedWhileAlive = r.getFenced();
+            } else {
+                LOG.debug("heartbeat to node {} answered {}: {}", nodeId, r.getError(), r.getErrorMessage());
             }
         }
-        Optional<ManagedChannel> channel = channelTo(leader.getAsInt());
-        if (channel.isEmpty()) {
-            return;
-        }
-        try {
-            BrokerHeartbeatResponse r = ControllerGrpc.newBlockingStub(channel.get())
-                    .withDeadlineAfter(config.brokerHeartbeatIntervalMs(), TimeUnit.MILLISECONDS)
-                    .brokerHeartbeat(request);
-            if (r.getError() == ErrorCode.NONE && r.getFenced() && unfencing) {
-                Decision<Integer> d = controller.run(
-                        image -> decisions.unfenceBroker(image, config.nodeId(), incarnationId),
-                        Duration.ofMillis(config.brokerSessionTimeoutMs()));
-                LOG.info("this broker was fenced while alive; asked to be unfenced: {}", d.isAccepted() ? "done" : d);
-            } else if (r.getError() != ErrorCode.NONE) {
-                LOG.debug("heartbeat to node {} answered {}: {}", leader.getAsInt(), r.getError(), r.getErrorMessage());
+
+        @Override
+        public void onError(Throwable t) {
+            Status status = Status.fromThrowable(t);
+            if (status.getCode() == Status.Code.UNAVAILABLE) {
+                channel.resetConnectBackoff();
             }
-        } catch (StatusRuntimeException e) {
-            LOG.debug("heartbeat to node {} failed: {}", leader.getAsInt(), e.getStatus());
+            if (active) {
+                LOG.debug("heartbeat to node {} failed: {}", nodeId, status);
+            }
         }
+
+        @Override
+        public void onCompleted() {}
     }
 
     /** A channel to a node's client listener, as registered; empty if it is not registered. */
