@@ -280,7 +280,7 @@ public final class Consumer implements AutoCloseable {
         metadata.maybeRefresh(now).ifPresent(events::add);
         coordinator.ifPresent(c -> events.addAll(c.events()));
         events.add(wakeupSignal);
-        long wakeAt = Math.min(deadline, fetcher.nextBackoffEndMs());
+        long wakeAt = Math.min(deadline, fetcher.nextBackoffEndMs(now));
         if (coordinator.isPresent()) {
             wakeAt = Math.min(wakeAt, Math.max(now + 1, coordinator.get().nextWakeMs()));
         }

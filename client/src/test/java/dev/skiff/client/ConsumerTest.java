@@ -10,13 +10,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.skiff.client.internals.RecordBatchCodec;
 import dev.skiff.client.testing.FakeCluster;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -265,5 +270,65 @@ class ConsumerTest {
     @Test
     void pollWithoutAssignmentIsAnError() {
         assertThrows(IllegalStateException.class, () -> consumer().poll(Duration.ZERO));
+    }
+
+    /**
+     * A leader that died leaves a backoff behind. Once it has ended and the partition is read from
+     * its new leader, a poll waits for the long-polling fetch rather than spinning on an end in the
+     * past: counted by the consumer thread's reads of the clock, a few per loop.
+     */
+    @Test
+    void aDeadLeaderLeftBehindDoesNotMakePollSpin() {
+        cluster.createTopic("t", 1, 2);
+        batch(TP0, 0, 1);
+        CountingClock clock = new CountingClock(Thread.currentThread());
+        Consumer c = new Consumer(
+                props(cluster, "fetch.max.wait.ms", "200"), env(cluster).withClock(clock));
+        consumers.add(c);
+        c.assign(List.of(TP0));
+        c.seekToBeginning(List.of(TP0));
+        pollFor(c, 1);
+        cluster.hooks().downBrokers.add(1);
+        cluster.setLeader(TP0, 2);
+        batch(TP0, 1, 1);
+        assertEquals(List.of("v1"), values(pollFor(c, 1)));
+
+        long before = clock.reads.get();
+        assertTrue(c.poll(Duration.ofSeconds(1)).isEmpty());
+        long reads = clock.reads.get() - before;
+        assertTrue(reads < 200, "a one-second poll of an idle partition read the clock " + reads + " times");
+    }
+
+    /** The system clock, counting how often one thread reads it. */
+    private static final class CountingClock extends Clock {
+        final AtomicLong reads = new AtomicLong();
+        private final Thread counted;
+
+        CountingClock(Thread counted) {
+            this.counted = counted;
+        }
+
+        @Override
+        public long millis() {
+            if (Thread.currentThread() == counted) {
+                reads.incrementAndGet();
+            }
+            return System.currentTimeMillis();
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis());
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
     }
 }

@@ -17,7 +17,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,21 +48,11 @@ class ForeignClusterDataDirTest {
                 new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static String listeners() throws IOException {
-        return "PLAINTEXT://127.0.0.1:" + freePort() + ",CONTROLLER://127.0.0.1:" + freePort();
-    }
-
     /** Runs a real single-node cluster on {@code data} and {@code meta} once, with a topic; returns its id. */
     private static String runClusterOnce(Path data, Path meta) throws IOException, InterruptedException {
         Map<String, String> props = Map.of(
                 "listeners",
-                listeners(),
+                FreePorts.listeners(),
                 "log.dirs",
                 data.toString(),
                 "metadata.log.dir",
@@ -132,7 +121,7 @@ class ForeignClusterDataDirTest {
                 "--override",
                 "metadata.log.dir=" + oursMeta,
                 "--override",
-                "listeners=" + listeners());
+                "listeners=" + FreePorts.listeners());
 
         String message = err.toString(StandardCharsets.UTF_8);
         assertEquals(1, code, message);
@@ -157,7 +146,7 @@ class ForeignClusterDataDirTest {
                 "--override",
                 "metadata.log.dir=" + oursMeta,
                 "--override",
-                "listeners=" + listeners());
+                "listeners=" + FreePorts.listeners());
 
         String message = err.toString(StandardCharsets.UTF_8);
         assertEquals(1, code, message);

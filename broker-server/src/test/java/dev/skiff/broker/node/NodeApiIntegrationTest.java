@@ -45,7 +45,6 @@ import io.grpc.reflection.v1.ServiceResponse;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -96,7 +95,7 @@ class NodeApiIntegrationTest {
 
     private Running start(String name, Map<String, String> extra) throws IOException {
         Map<String, String> props = new HashMap<>();
-        props.put("listeners", "PLAINTEXT://127.0.0.1:" + freePort() + ",CONTROLLER://127.0.0.1:" + freePort());
+        props.put("listeners", FreePorts.listeners());
         props.put("log.dirs", tmp.resolve(name).toString());
         props.put("num.partitions", Integer.toString(NUM_PARTITIONS));
         // A node alone fences itself if a loaded machine delays its heartbeats past the session.
@@ -123,12 +122,6 @@ class NodeApiIntegrationTest {
         for (Running r : started) {
             r.channel().shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             r.node().close();
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 

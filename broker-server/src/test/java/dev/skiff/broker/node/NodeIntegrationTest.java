@@ -38,7 +38,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -66,7 +65,7 @@ class NodeIntegrationTest {
     private void startNode() throws IOException {
         if (props == null) {
             props = new HashMap<>();
-            props.put("listeners", "PLAINTEXT://127.0.0.1:" + freePort() + ",CONTROLLER://127.0.0.1:" + freePort());
+            props.put("listeners", FreePorts.listeners());
             props.put("log.dirs", tmp.resolve("data").toString());
             props.put("message.max.bytes", "100000");
             // A node alone fences itself if a loaded machine delays its heartbeats past the session.
@@ -89,12 +88,6 @@ class NodeIntegrationTest {
     void tearDown() throws InterruptedException {
         if (node != null) {
             stopNode();
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.skiff.broker.config.ServerConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,13 +64,13 @@ class ServerMainTest {
     void secondNodeOnALockedDataDirRefusesToStart() throws Exception {
         Map<String, String> props = Map.of(
                 "listeners",
-                "PLAINTEXT://127.0.0.1:" + freePort() + ",CONTROLLER://127.0.0.1:" + freePort(),
+                FreePorts.listeners(),
                 "log.dirs",
                 tmp.resolve("data").toString());
         try (SkiffNode first = SkiffNode.start(ServerConfig.parse(props, w -> {}), props, Clock.systemUTC())) {
             int code = run(
                     "--override",
-                    "listeners=PLAINTEXT://127.0.0.1:" + freePort() + ",CONTROLLER://127.0.0.1:" + freePort(),
+                    "listeners=" + FreePorts.listeners(),
                     "--override",
                     "log.dirs=" + tmp.resolve("data"));
             assertEquals(1, code);
@@ -84,18 +83,8 @@ class ServerMainTest {
         Path data = tmp.resolve("data");
         Files.createDirectories(data);
         Files.writeString(data.resolve("meta.properties"), "version=1\ncluster.id=abc\nnode.id=7\n");
-        int code = run(
-                "--override",
-                "log.dirs=" + data,
-                "--override",
-                "listeners=PLAINTEXT://127.0.0.1:" + freePort() + ",CONTROLLER://127.0.0.1:" + freePort());
+        int code = run("--override", "log.dirs=" + data, "--override", "listeners=" + FreePorts.listeners());
         assertEquals(1, code);
         assertTrue(err().contains("belongs to node 7"), err());
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -32,9 +32,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -74,8 +72,9 @@ final class TestCluster implements AutoCloseable {
         StringBuilder voters = new StringBuilder();
         for (int i = 0; i < size; i++) {
             String host = host(i + 1);
-            c.clientPorts[i] = freePort(host);
-            int controllerPort = freePort(host);
+            int[] ports = FreePorts.on(host, 2);
+            c.clientPorts[i] = ports[0];
+            int controllerPort = ports[1];
             Map<String, String> p = new HashMap<>();
             if (i < voterCount) {
                 voters.append(i == 0 ? "" : ",")
@@ -128,12 +127,6 @@ final class TestCluster implements AutoCloseable {
 
     static String host(int nodeId) {
         return "127.0.0." + nodeId;
-    }
-
-    private static int freePort(String host) throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(host))) {
-            return s.getLocalPort();
-        }
     }
 
     private static SkiffNode startNode(Map<String, String> p) {

@@ -282,7 +282,10 @@ public final class Fetcher {
     }
 
     /** Earliest time a backed-off leader may be fetched from again, or Long.MAX_VALUE. */
-    public long nextBackoffEndMs() {
+    public long nextBackoffEndMs(long nowMs) {
+        // A backoff that ended is forgotten: its broker may lead nothing any more, and an end in
+        // the past would make the poll loop wait for nothing, i.e. spin.
+        backoffUntilMs.values().removeIf(t -> t <= nowMs);
         long min = Long.MAX_VALUE;
         for (long t : backoffUntilMs.values()) {
             min = Math.min(min, t);

@@ -47,7 +47,7 @@ final class FakeBrokerService extends BrokerGrpc.BrokerImplBase {
     }
 
     private boolean refuse(StreamObserver<?> observer) {
-        if (cluster.hooks().unavailable) {
+        if (cluster.hooks().unavailable || cluster.hooks().downBrokers.contains(nodeId)) {
             observer.onError(Status.UNAVAILABLE
                     .withDescription("fake node " + nodeId + " is down")
                     .asRuntimeException());

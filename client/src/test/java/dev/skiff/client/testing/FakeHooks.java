@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
@@ -40,6 +41,9 @@ public final class FakeHooks {
 
     /** When set, every call of the named services fails with gRPC UNAVAILABLE. */
     public volatile boolean unavailable;
+
+    /** Nodes whose Broker calls (Produce, Fetch, ...) fail with gRPC UNAVAILABLE, as if killed. */
+    public final Set<Integer> downBrokers = ConcurrentHashMap.newKeySet();
 
     /** Metadata requests served, by any node. */
     public final AtomicInteger metadataCalls = new AtomicInteger();
