@@ -40,10 +40,13 @@ class IdempotentProducerTest {
         cluster.close();
     }
 
-    /** Loses the answer of every {@code every}-th Produce call after the broker handled it. */
+    /**
+     * Loses every {@code every}-th produce answer after the broker handled the request: the
+     * answer is dropped and the stream it came on breaks (UNAVAILABLE), as when a connection dies.
+     */
     static final class LoseProduceAnswers implements ClientInterceptor {
         private final int every;
-        final AtomicInteger calls = new AtomicInteger();
+        final AtomicInteger answers = new AtomicInteger();
         final AtomicInteger lost = new AtomicInteger();
 
         LoseProduceAnswers(int every) {
@@ -52,31 +55,39 @@ class IdempotentProducerTest {
 
         @Override
         public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
-            boolean lose = method.getFullMethodName()
-                            .equals(BrokerGrpc.getProduceMethod().getFullMethodName())
-                    && calls.incrementAndGet() % every == 0;
+            if (!method.getFullMethodName()
+                    .equals(BrokerGrpc.getProduceStreamMethod().getFullMethodName())) {
+                return next.newCall(method, options);
+            }
             return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
+                private volatile boolean broken;
+
                 @Override
                 public void start(Listener<R> listener, Metadata headers) {
+                    ClientCall<Q, R> call = this;
                     super.start(
                             new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
                                 @Override
                                 public void onMessage(R message) {
-                                    if (!lose) {
-                                        super.onMessage(message);
+                                    if (broken) {
+                                        return;
                                     }
+                                    if (answers.incrementAndGet() % every == 0) {
+                                        broken = true;
+                                        lost.incrementAndGet();
+                                        call.cancel("the test lost an answer", null);
+                                        return;
+                                    }
+                                    super.onMessage(message);
                                 }
 
                                 @Override
                                 public void onClose(Status status, Metadata trailers) {
-                                    if (lose && status.isOk()) {
-                                        lost.incrementAndGet();
-                                        super.onClose(
-                                                Status.UNAVAILABLE.withDescription("the test lost this answer"),
-                                                new Metadata());
-                                    } else {
-                                        super.onClose(status, trailers);
-                                    }
+                                    super.onClose(
+                                            broken
+                                                    ? Status.UNAVAILABLE.withDescription("the test lost an answer")
+                                                    : status,
+                                            broken ? new Metadata() : trailers);
                                 }
                             },
                             headers);

@@ -25,6 +25,8 @@ import dev.skiff.proto.v1.PartitionProduceData;
 import dev.skiff.proto.v1.PartitionProduceResponse;
 import dev.skiff.proto.v1.ProduceRequest;
 import dev.skiff.proto.v1.ProduceResponse;
+import dev.skiff.proto.v1.ProduceStreamRequest;
+import dev.skiff.proto.v1.ProduceStreamResponse;
 import dev.skiff.proto.v1.TopicProduceData;
 import dev.skiff.proto.v1.TopicProduceResponse;
 import io.grpc.Status;
@@ -79,6 +81,12 @@ public final class BrokerService extends BrokerGrpc.BrokerImplBase {
             StreamObserver<dev.skiff.proto.v1.InitProducerIdResponse> out) {
         out.onNext(producerIds.handle(request));
         out.onCompleted();
+    }
+
+    /** The ordered produce path: requests of one stream are appended and answered in arrival order. */
+    @Override
+    public StreamObserver<ProduceStreamRequest> produceStream(StreamObserver<ProduceStreamResponse> out) {
+        return new ProduceStreamHandler(this::produce, out);
     }
 
     @Override

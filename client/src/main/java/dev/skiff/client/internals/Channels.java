@@ -2,8 +2,13 @@ package dev.skiff.client.internals;
 
 import dev.skiff.client.ChannelFactory;
 import dev.skiff.client.ClusterUnreachableException;
+import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +52,47 @@ public final class Channels implements AutoCloseable {
         return Rpc.call(channel, method, request, timeoutMs).whenComplete((r, t) -> record(address, t));
     }
 
-    private void record(HostPort address, Throwable failure) {
+    /**
+     * Opens a bidirectional stream of {@code method} to the broker at {@code address}, without a
+     * deadline (the caller times its own requests out). Each answer counts as the broker
+     * answering; a failure other than the caller's own cancel counts as in {@link #call}.
+     *
+     * @throws IllegalStateException if the client is closed
+     */
+    public <Q, R> ClientCallStreamObserver<Q> stream(
+            HostPort address, MethodDescriptor<Q, R> method, StreamObserver<R> responses) {
+        ManagedChannel channel;
+        synchronized (lock) {
+            if (closed) {
+                throw new IllegalStateException("the client is closed");
+            }
+            channel = channels.computeIfAbsent(address, a -> factory.create(a.host(), a.port()));
+        }
+        return (ClientCallStreamObserver<Q>) ClientCalls.asyncBidiStreamingCall(
+                channel.newCall(method, CallOptions.DEFAULT), new StreamObserver<R>() {
+                    @Override
+                    public void onNext(R value) {
+                        record(address, null);
+                        responses.onNext(value);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        if (Rpc.statusCode(t) != Status.Code.CANCELLED) {
+                            record(address, t);
+                        }
+                        responses.onError(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        responses.onCompleted();
+                    }
+                });
+    }
+
+    /** Records the outcome of a call to {@code address}: {@code failure} null means it answered. */
+    void record(HostPort address, Throwable failure) {
         boolean noAnswer = failure != null && Rpc.isNoAnswer(failure);
         synchronized (lock) {
             if (!noAnswer) {

@@ -40,9 +40,12 @@ import org.slf4j.LoggerFactory;
  * network thread), which owns every field below except the wakeup flag: it moves sendable batches
  * from the accumulator into Produce requests, one request per leader, and handles the answers.
  *
- * <p>Ordering invariant: a partition with a request in flight is muted, so at most one batch per
- * partition is outstanding. A failed batch goes back to the head of its queue, before any later
- * batch of that partition, so a retry can never reorder records.
+ * <p>Ordering (DESIGN §7): requests go on one ProduceStream per broker, which the broker appends
+ * and answers in send order, so up to {@code max.in.flight.requests.per.connection} requests per
+ * partition may be in flight at once without reordering ({@link InFlightBatches}). A retriable
+ * failure waits for the partition's other answers, then puts the failed batch and every batch sent
+ * after it back at the head of its queue, in order and with their sequence numbers, so a retry can
+ * never reorder records (an idempotent leader recognizes the ones already written).
  */
 public final class Sender {
     private static final Logger log = LoggerFactory.getLogger(Sender.class);
@@ -57,7 +60,8 @@ public final class Sender {
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
 
     // Owned by the sender thread.
-    private final Set<TopicPartition> inFlight = new HashSet<>();
+    private final InFlightBatches inFlight = new InFlightBatches();
+    private final ProduceStreams<List<Group>> streams;
     /** Null without idempotence. */
     private final IdempotenceState idempotence;
 
@@ -84,6 +88,19 @@ public final class Sender {
         this.clock = clock;
         this.backoff = backoff;
         this.idempotence = config.idempotence() ? new IdempotenceState() : null;
+        this.streams = new ProduceStreams<>(channels, executor, new ProduceStreams.Handler<>() {
+            @Override
+            public void answered(List<Group> groups, ProduceResponse response) {
+                handleAnswer(groups, response, null);
+                runOnce();
+            }
+
+            @Override
+            public void failed(List<Group> groups, Throwable failure) {
+                handleAnswer(groups, null, failure);
+                runOnce();
+            }
+        });
     }
 
     /** Asks the loop to look at the accumulator soon. Any thread. */
@@ -104,6 +121,10 @@ public final class Sender {
                 forceClosed = true;
                 if (timer != null) {
                     timer.cancel(false);
+                }
+                streams.cancelAll("the producer is closed forcefully");
+                for (ProducerBatch b : inFlight.clear()) {
+                    fail(b, reason);
                 }
                 for (ProducerBatch b : accumulator.drainAllQueued()) {
                     fail(b, reason);
@@ -140,10 +161,11 @@ public final class Sender {
             return;
         }
         long now = clock.millis();
-        for (ProducerBatch b : accumulator.expire(now, config.deliveryTimeoutMs(), inFlight)) {
+        long streamDeadline = streams.expire(now);
+        for (ProducerBatch b : accumulator.expire(now, config.deliveryTimeoutMs(), inFlight.partitions())) {
             fail(b, expired(b, now));
         }
-        RecordAccumulator.ReadyResult ready = accumulator.ready(metadata.current(), now, inFlight);
+        RecordAccumulator.ReadyResult ready = accumulator.ready(metadata.current(), now, muted());
         if (ready.unknownLeaders()) {
             metadata.requestUpdate();
         }
@@ -166,7 +188,9 @@ public final class Sender {
         if (leftover) {
             wakeup();
         }
-        long delay = ready.nextReadyCheckDelayMs();
+        long delay = Math.min(
+                ready.nextReadyCheckDelayMs(),
+                streamDeadline == Long.MAX_VALUE ? Long.MAX_VALUE : streamDeadline - now);
         long oldest = accumulator.oldestQueuedCreatedMs();
         if (oldest != Long.MAX_VALUE) {
             delay = Math.min(delay, oldest + config.deliveryTimeoutMs() - now);
@@ -175,6 +199,26 @@ public final class Sender {
             delay = Math.min(delay, metadata.nextRefreshDelayMs(now));
         }
         scheduleTimer(now, delay);
+    }
+
+    /**
+     * The partitions that may not send now: those with the most requests in flight already, a
+     * retry under way, or requests in flight to a broker that no longer leads them (their answers
+     * come first, so a new leader never gets a batch before an older one is settled).
+     */
+    private Set<TopicPartition> muted() {
+        Set<TopicPartition> muted = new HashSet<>();
+        ClusterSnapshot cluster = metadata.current();
+        // Without idempotence a retry could land after a later batch the leader already wrote:
+        // one request in flight per partition keeps the order (DESIGN §6).
+        int max = idempotence != null ? config.maxInFlightRequestsPerConnection() : 1;
+        for (TopicPartition tp : inFlight.partitions()) {
+            HostPort leader = cluster.leader(tp).map(ClusterSnapshot::address).orElse(null);
+            if (!inFlight.maySend(tp, leader, max)) {
+                muted.add(tp);
+            }
+        }
+        return muted;
     }
 
     private void scheduleTimer(long now, long delayMs) {
@@ -190,7 +234,12 @@ public final class Sender {
             timer.cancel(false);
         }
         timerAtMs = at;
-        timer = executor.schedule(this::wakeup, wait, TimeUnit.MILLISECONDS);
+        try {
+            timer = executor.schedule(this::wakeup, wait, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closing) {
+            // The producer is closing: its close settles whatever is left.
+            timer = null;
+        }
     }
 
     /** The batches of one partition that travel in one request, in queue order. */
@@ -203,6 +252,10 @@ public final class Sender {
      * @return true if some partitions did not fit and are still ready
      */
     private boolean sendProduce(Node leader, List<TopicPartition> partitions, long now) {
+        HostPort address = ClusterSnapshot.address(leader);
+        if (!streams.hasRoom(address)) {
+            return false;
+        }
         List<Group> groups = new ArrayList<>();
         Map<String, TopicProduceData.Builder> byTopic = new LinkedHashMap<>();
         long remaining = config.maxRequestSizeBytes();
@@ -233,8 +286,10 @@ public final class Sender {
                 remaining -= b.estimatedSizeBytes();
                 deadlineMs = Math.min(deadlineMs, b.createdMs() + config.deliveryTimeoutMs());
             }
+            // More batches behind these may go in the next request (pipelined), if the limit allows.
+            leftover |= accumulator.peekFirst(tp).isPresent();
             groups.add(new Group(tp, batches));
-            inFlight.add(tp);
+            inFlight.sent(tp, address, batches);
             byTopic.computeIfAbsent(
                             tp.topic(), t -> TopicProduceData.newBuilder().setName(t))
                     .addPartitions(PartitionProduceData.newBuilder()
@@ -245,27 +300,8 @@ public final class Sender {
                 .setAcks(config.acks())
                 .setTimeoutMs(config.common().requestTimeoutMs());
         byTopic.values().forEach(request::addTopics);
-        channels.call(
-                        ClusterSnapshot.address(leader),
-                        BrokerGrpc.getProduceMethod(),
-                        request.build(),
-                        Math.max(1, deadlineMs - now))
-                .whenComplete((response, failure) -> onAnswer(groups, response, failure));
+        streams.send(address, request.build(), groups, now, Math.max(now + 1, deadlineMs));
         return leftover;
-    }
-
-    private void onAnswer(List<Group> groups, ProduceResponse response, Throwable failure) {
-        try {
-            executor.execute(() -> {
-                handleAnswer(groups, response, failure);
-                runOnce();
-            });
-        } catch (RejectedExecutionException e) {
-            // The producer was closed forcefully and its thread is gone: nobody else touches these batches.
-            for (Group g : groups) {
-                g.batches().forEach(b -> fail(b, new SkiffException("Producer is closed forcefully.")));
-            }
-        }
     }
 
     private void handleAnswer(List<Group> groups, ProduceResponse response, Throwable failure) {
@@ -279,13 +315,17 @@ public final class Sender {
             }
         }
         for (Group g : groups) {
-            inFlight.remove(g.tp());
-            if (forceClosed) {
-                g.batches().forEach(b -> fail(b, new SkiffException("Producer is closed forcefully.")));
-            } else if (failure != null) {
+            if (forceClosed || !inFlight.answered(g.tp(), g.batches())) {
+                // Closed forcefully (the batches were failed then), or a retry of the partition is
+                // under way and will resend these batches whatever their answer said.
+                startRetryIfDue(g.tp(), now);
+                continue;
+            }
+            if (failure != null) {
                 onError(g, Rpc.isRetriable(failure), Rpc.toException(failure, "Produce"), now);
             } else if (config.acks() == 0) {
                 g.batches().forEach(b -> complete(b, -1, -1));
+                inFlight.settled(g.tp(), g.batches());
             } else {
                 PartitionProduceResponse p = answers.get(g.tp());
                 Errors error = p == null ? Errors.UNKNOWN_SERVER_ERROR : Errors.of(p.getError());
@@ -295,20 +335,42 @@ public final class Sender {
                         complete(b, base, p.getLogAppendTimeMs());
                         base = base < 0 ? base : base + b.recordCount();
                     }
+                    inFlight.settled(g.tp(), g.batches());
                 } else {
                     String message = p == null ? "The broker's answer did not mention " + g.tp() : p.getErrorMessage();
                     onError(g, error.isRetriable() || idempotentRetry(g, error), error.exception(message), now);
                 }
             }
+            startRetryIfDue(g.tp(), now);
         }
     }
 
-    /** Retries what may still be retried, at the head of the partition's queue in order; fails the rest. */
+    /**
+     * A failed request: a retriable failure starts a retry of the partition (once its other
+     * answers are in, see {@link #startRetryIfDue}); otherwise its batches fail for good.
+     */
     private void onError(Group g, boolean retriable, RuntimeException error, long now) {
+        if (retriable) {
+            inFlight.retry(g.tp(), error);
+            return;
+        }
+        g.batches().forEach(b -> {
+            b.lastError(error);
+            fail(b, error);
+        });
+        inFlight.settled(g.tp(), g.batches());
+    }
+
+    private void startRetryIfDue(TopicPartition tp, long now) {
+        inFlight.takeRetry(tp).ifPresent(r -> requeue(new Group(tp, r.batches()), r.error(), now));
+    }
+
+    /** Retries what may still be retried, at the head of the partition's queue in order; fails the rest. */
+    private void requeue(Group g, RuntimeException error, long now) {
         List<ProducerBatch> retry = new ArrayList<>();
         for (ProducerBatch b : g.batches()) {
             b.lastError(error);
-            boolean attemptsLeft = retriable && b.attempts() < config.retries();
+            boolean attemptsLeft = b.attempts() < config.retries();
             if (attemptsLeft && now - b.createdMs() < config.deliveryTimeoutMs()) {
                 retry.add(b);
             } else {
@@ -454,6 +516,6 @@ public final class Sender {
 
     /** For tests: partitions with a request in flight. Sender thread only. */
     Set<TopicPartition> inFlightPartitions() {
-        return Set.copyOf(inFlight);
+        return Set.copyOf(inFlight.partitions());
     }
 }

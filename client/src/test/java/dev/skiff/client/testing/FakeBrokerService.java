@@ -25,10 +25,13 @@ import dev.skiff.proto.v1.PartitionProduceData;
 import dev.skiff.proto.v1.PartitionProduceResponse;
 import dev.skiff.proto.v1.ProduceRequest;
 import dev.skiff.proto.v1.ProduceResponse;
+import dev.skiff.proto.v1.ProduceStreamRequest;
+import dev.skiff.proto.v1.ProduceStreamResponse;
 import dev.skiff.proto.v1.TopicMetadata;
 import dev.skiff.proto.v1.TopicProduceData;
 import dev.skiff.proto.v1.TopicProduceResponse;
 import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -54,6 +57,61 @@ final class FakeBrokerService extends BrokerGrpc.BrokerImplBase {
             return true;
         }
         return false;
+    }
+
+    /**
+     * The ordered produce path: each request is handled by {@link #produce} as it arrives, and its
+     * answer goes out tagged with its correlation id. Answers leave in request order because
+     * {@code produce} answers at once or through the hooks' FIFO hold.
+     */
+    @Override
+    public StreamObserver<ProduceStreamRequest> produceStream(StreamObserver<ProduceStreamResponse> out) {
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(ProduceStreamRequest request) {
+                produce(request.getRequest(), new StreamObserver<>() {
+                    @Override
+                    public void onNext(ProduceResponse r) {
+                        synchronized (out) {
+                            if (cancelled(out)) {
+                                return;
+                            }
+                            out.onNext(ProduceStreamResponse.newBuilder()
+                                    .setCorrelationId(request.getCorrelationId())
+                                    .setResponse(r)
+                                    .build());
+                        }
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        synchronized (out) {
+                            if (!cancelled(out)) {
+                                out.onError(t);
+                            }
+                        }
+                    }
+
+                    @Override
+                    public void onCompleted() {}
+                });
+            }
+
+            @Override
+            public void onError(Throwable t) {}
+
+            @Override
+            public void onCompleted() {
+                synchronized (out) {
+                    out.onCompleted();
+                }
+            }
+        };
+    }
+
+    /** A stream the client cancelled (a forced close, a lost answer) takes no more answers. */
+    private static boolean cancelled(StreamObserver<ProduceStreamResponse> out) {
+        return out instanceof ServerCallStreamObserver<ProduceStreamResponse> call && call.isCancelled();
     }
 
     @Override
