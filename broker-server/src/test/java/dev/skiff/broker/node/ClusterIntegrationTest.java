@@ -10,15 +10,12 @@ import dev.skiff.proto.v1.DescribeClusterRequest;
 import dev.skiff.proto.v1.ErrorCode;
 import dev.skiff.proto.v1.MetadataResponse;
 import dev.skiff.proto.v1.PartitionMetadata;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Three combined nodes on 127.0.0.1-3 in this JVM (real Ratis quorum, real files, real gRPC) form
@@ -26,19 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * different brokers, and each leader serves its partition.
  */
 @Timeout(180)
-class ClusterIntegrationTest {
-    @TempDir
-    Path tmp;
-
-    private TestCluster cluster;
-
-    @AfterEach
-    void tearDown() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
+class ClusterIntegrationTest extends ClusterTest {
     @Test
     void threeCombinedNodesFormOneClusterAndSpreadLeaders() throws Exception {
         cluster = TestCluster.start(3, tmp, Map.of());

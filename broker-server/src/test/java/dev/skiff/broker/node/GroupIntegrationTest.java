@@ -27,17 +27,14 @@ import dev.skiff.proto.v1.OffsetFetchTopic;
 import dev.skiff.proto.v1.SyncGroupAssignment;
 import dev.skiff.proto.v1.SyncGroupRequest;
 import dev.skiff.proto.v1.SyncGroupResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The group coordinator on real nodes, driven with raw generated gRPC stubs: members join, sync
@@ -45,20 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
  * death.
  */
 @Timeout(240)
-class GroupIntegrationTest {
+class GroupIntegrationTest extends ClusterTest {
     private static final String GROUP = "payments";
-
-    @TempDir
-    Path tmp;
-
-    private TestCluster cluster;
-
-    @AfterEach
-    void tearDown() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     private GroupGrpc.GroupBlockingStub blocking(int node) {
         return GroupGrpc.newBlockingStub(cluster.channel(node)).withDeadlineAfter(30, TimeUnit.SECONDS);

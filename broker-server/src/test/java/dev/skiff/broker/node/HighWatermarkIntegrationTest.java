@@ -10,15 +10,11 @@ import dev.skiff.proto.v1.ErrorCode;
 import dev.skiff.proto.v1.PartitionData;
 import dev.skiff.proto.v1.PartitionMetadata;
 import dev.skiff.proto.v1.PartitionProduceResponse;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Consumers see only records below the high watermark (DESIGN §6), on three combined nodes: acks=1
@@ -26,24 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
  * ListOffsets LATEST, and show once that follower catches up or once it leaves the ISR.
  */
 @Timeout(120)
-class HighWatermarkIntegrationTest {
-    private static final Duration WAIT = Duration.ofSeconds(30);
+class HighWatermarkIntegrationTest extends ClusterTest {
     private static final String TOPIC = "hw";
     private static final TopicPartition TP = new TopicPartition(TOPIC, 0);
     private static final List<String> REPLICATED = List.of("r-0", "r-1");
     private static final List<String> ALL = List.of("r-0", "r-1", "r-2", "r-3", "r-4");
-
-    @TempDir
-    Path tmp;
-
-    private TestCluster cluster;
-
-    @AfterEach
-    void tearDown() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     @Test
     void recordsBeyondTheHighWatermarkShowOnceTheStalledFollowerCatchesUp() throws Exception {

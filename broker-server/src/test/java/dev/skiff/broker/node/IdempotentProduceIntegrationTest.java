@@ -20,17 +20,13 @@ import dev.skiff.proto.v1.PartitionProduceResponse;
 import dev.skiff.proto.v1.ProduceRequest;
 import dev.skiff.proto.v1.TopicProduceData;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Idempotent producers on three real nodes with raw gRPC: producer ids from the controller's
@@ -38,21 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * one stopped, since followers build the producer state), and a sequence gap refused.
  */
 @Timeout(240)
-class IdempotentProduceIntegrationTest {
-    private static final Duration WAIT = Duration.ofSeconds(30);
-
-    @TempDir
-    Path tmp;
-
-    private TestCluster cluster;
-
-    @AfterEach
-    void tearDown() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
+class IdempotentProduceIntegrationTest extends ClusterTest {
     private InitProducerIdResponse initProducerId(int node, long producerId, int epoch, String transactionalId) {
         return BrokerGrpc.newBlockingStub(cluster.channel(node))
                 .withDeadlineAfter(30, TimeUnit.SECONDS)

@@ -6,14 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import dev.skiff.proto.v1.ErrorCode;
 import dev.skiff.proto.v1.PartitionMetadata;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The automatic preferred-leader rebalance (controller/LeaderRebalancer) on three combined nodes:
@@ -21,22 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
  * auto.leader.rebalance.enable is false.
  */
 @Timeout(120)
-class LeaderRebalanceIntegrationTest {
-    private static final Duration WAIT = Duration.ofSeconds(30);
+class LeaderRebalanceIntegrationTest extends ClusterTest {
     private static final String TOPIC = "pref";
     private static final int CHECK_INTERVAL_S = 1;
-
-    @TempDir
-    Path tmp;
-
-    private TestCluster cluster;
-
-    @AfterEach
-    void tearDown() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     @Test
     void aRestartedPreferredLeaderLeadsAgainAtALaterCheck() throws Exception {

@@ -9,17 +9,13 @@ import dev.skiff.log.TopicPartition;
 import dev.skiff.proto.v1.ErrorCode;
 import dev.skiff.proto.v1.PartitionMetadata;
 import dev.skiff.proto.v1.PartitionProduceResponse;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * acks=all against min.insync.replicas on three combined nodes (DESIGN §6): a write appended while
@@ -28,22 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
  * refused with NOT_ENOUGH_REPLICAS and nothing is written.
  */
 @Timeout(120)
-class MinInsyncReplicasIntegrationTest {
-    private static final Duration WAIT = Duration.ofSeconds(30);
+class MinInsyncReplicasIntegrationTest extends ClusterTest {
     private static final String TOPIC = "strict";
     private static final TopicPartition TP = new TopicPartition(TOPIC, 0);
-
-    @TempDir
-    Path tmp;
-
-    private TestCluster cluster;
-
-    @AfterEach
-    void tearDown() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     @Test
     void anIsrShrinkingBelowMinIsrWhileAnAcksAllWriteWaitsAndAWriteAfterIt() throws Exception {

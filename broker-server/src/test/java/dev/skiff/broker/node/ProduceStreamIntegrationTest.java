@@ -20,18 +20,14 @@ import dev.skiff.proto.v1.TopicProduceData;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The ordered produce path on real nodes with raw gRPC: requests sent back to back on one
@@ -39,21 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * ids (acks=1 and acks=all); a malformed request ends the stream with INVALID_ARGUMENT.
  */
 @Timeout(180)
-class ProduceStreamIntegrationTest {
-    private static final Duration WAIT = Duration.ofSeconds(30);
-
-    @TempDir
-    Path tmp;
-
-    private TestCluster cluster;
-
-    @AfterEach
-    void tearDown() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
+class ProduceStreamIntegrationTest extends ClusterTest {
     /** Collects a stream's answers and how it ended. */
     private static final class Answers implements StreamObserver<ProduceStreamResponse> {
         final List<ProduceStreamResponse> received = Collections.synchronizedList(new ArrayList<>());

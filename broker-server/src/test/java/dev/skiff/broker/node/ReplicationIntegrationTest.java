@@ -8,15 +8,12 @@ import dev.skiff.proto.v1.ErrorCode;
 import dev.skiff.proto.v1.PartitionMetadata;
 import dev.skiff.proto.v1.PartitionProduceResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Replication between three combined nodes in this JVM (DESIGN §6): acks=all waits for the ISR,
@@ -25,21 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the new leader never had truncates it.
  */
 @Timeout(240)
-class ReplicationIntegrationTest {
-    private static final Duration WAIT = Duration.ofSeconds(30);
-
-    @TempDir
-    Path tmp;
-
-    private TestCluster cluster;
-
-    @AfterEach
-    void tearDown() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
+class ReplicationIntegrationTest extends ClusterTest {
     @Test
     void leaderStopsProduceGoesOnIsrShrinksAndExpands() throws Exception {
         cluster = TestCluster.start(3, tmp, Map.of());
