@@ -305,6 +305,16 @@ final class RecordApplier {
             throw invalid("partition " + where + " has a negative epoch");
         }
         requireRegistered(draft, record.getReplicasList(), "replica", "partition " + where);
+        // A placement decided before a broker was fenced must not commit after it: nothing would
+        // elect a new leader for the partition (the fencing has already moved leadership away).
+        for (int id : record.getIsrList()) {
+            if (draft.broker(id).map(BrokerRegistration::fenced).orElse(false)) {
+                throw new RecordRejectedException(
+                        ErrorCode.BROKER_NOT_AVAILABLE,
+                        "partition " + where + " would have fenced broker " + id + " in its ISR: a new"
+                                + " partition is placed on unfenced brokers only (decide the placement again)");
+            }
+        }
         PartitionState partition = new PartitionState(
                 record.getIndex(),
                 record.getReplicasList(),

@@ -7,6 +7,7 @@ import static dev.skiff.metadata.Fixtures.incarnation;
 import static dev.skiff.metadata.Fixtures.refused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.skiff.proto.metadata.v1.MetadataRecord;
@@ -146,6 +147,24 @@ class ControllerDecisionsTest {
         }
         assertEquals(List.of(4, 4, 4), List.of(replicas[1], replicas[2], replicas[3]));
         assertEquals(List.of(2, 2, 2), List.of(leaders[1], leaders[2], leaders[3]));
+    }
+
+    @Test
+    void aPlacementDecidedBeforeABrokerWasFencedIsRejectedAfterItAndPlacedAgainOffThatBroker() {
+        MetadataImage image = cluster(3);
+        Decision.Accepted<CreatedTopic> early = accepted(decisions.createTopic(image, new NewTopic("t", 3, 3)));
+        MetadataImage fenced = applied(image, MetadataRecords.fenceBroker(3, incarnation(3)));
+
+        // Committed after the fencing, the early placement would leave partitions led by broker 3
+        // with nothing left to elect a new leader for them.
+        ApplyResult.Rejected stale = assertInstanceOf(ApplyResult.Rejected.class, fenced.apply(early.batch()));
+        assertEquals(ErrorCode.BROKER_NOT_AVAILABLE, stale.error());
+        assertTrue(stale.message().contains("fenced broker 3 in its ISR"), stale.message());
+
+        MetadataImage placedAgain = create(fenced, "t", 3, 2);
+        for (PartitionState p : placedAgain.topic("t").orElseThrow().partitions()) {
+            assertFalse(p.replicas().contains(3), p::toString);
+        }
     }
 
     @Test
