@@ -19,13 +19,14 @@ grep ' ready in ' "$work/node.out"
 "$root/bin/skiff" topics --create --topic perf --partitions 1 --replication-factor 1 --bootstrap-server "$bootstrap"
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+pct() { grep -o "[0-9]* ms $1" "$2" | awk '{print $1}' | median; }
 for acks in 1 all; do
   for run in 1 2 3; do
     "$root/bin/skiff" producer-perf-test --topic perf --num-records "$records" --record-size 1024 \
         --throughput -1 --producer-props "acks=$acks" --bootstrap-server "$bootstrap" | tail -1 | tee -a "$work/acks-$acks"
   done
   echo "acks=$acks median MB/s: $(grep -o '([0-9.]* MB/sec)' "$work/acks-$acks" | tr -d '(' | awk '{print $1}' | median)," \
-       "median p99 ms: $(grep -o '[0-9]* ms 99th' "$work/acks-$acks" | awk '{print $1}' | median)"
+       "median p50 / p95 / p99 ms: $(pct 50th "$work/acks-$acks") / $(pct 95th "$work/acks-$acks") / $(pct 99th "$work/acks-$acks")"
 done
 total=$((records * 6))
 for run in 1 2 3; do

@@ -3,8 +3,10 @@ package dev.skiff.broker.group;
 import com.google.protobuf.MessageLite;
 import dev.skiff.log.TopicPartition;
 import dev.skiff.proto.groups.v1.RecordKey;
+import dev.skiff.proto.v1.DeletedGroupResult;
 import dev.skiff.proto.v1.ErrorCode;
 import dev.skiff.proto.v1.OffsetCommitResponse;
+import dev.skiff.proto.v1.OffsetDeleteResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +48,22 @@ public final class Effects {
             Map<TopicPartition, CommittedOffset> offsets,
             OffsetCommitResponse.Builder answer,
             Responder<OffsetCommitResponse> to)
+            implements AfterWrite {}
+
+    /**
+     * A deleted group's tombstones are written: on success forget the group, on failure make it
+     * Empty again (since {@code emptySinceMs}) so the delete can be retried; then answer.
+     */
+    public record GroupDeleted(long emptySinceMs, Responder<DeletedGroupResult> to) implements AfterWrite {}
+
+    /**
+     * Offset tombstones are written: answer the OffsetDelete; on failure the {@code removed}
+     * offsets come back unless a commit replaced them meanwhile.
+     */
+    public record OffsetsDeleted(
+            Map<TopicPartition, CommittedOffset> removed,
+            OffsetDeleteResponse answer,
+            Responder<OffsetDeleteResponse> to)
             implements AfterWrite {}
 
     private final List<Reply<?>> replies = new ArrayList<>();

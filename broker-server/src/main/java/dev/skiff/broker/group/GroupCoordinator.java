@@ -307,12 +307,9 @@ public final class GroupCoordinator {
             LOG.error("a write to {}-{} failed", TOPIC, s.partition, failure);
         }
         if (slots.get(s.partition) != s || s.shard.isEmpty()) {
-            if (w.after() instanceof Effects.CommitStored c) {
-                Effects fx = new Effects();
-                // The shard that wrote it is gone (leadership moved): the commit's fate is unknown.
-                GroupOffsets.answerCommit(c, ErrorCode.NOT_LEADER_OR_FOLLOWER, fx);
-                fx.replies().forEach(Effects.Reply::send);
-            }
+            Effects fx = new Effects();
+            GroupOffsets.answerLost(w, fx);
+            fx.replies().forEach(Effects.Reply::send);
             return;
         }
         Effects fx = new Effects();
@@ -349,28 +346,41 @@ public final class GroupCoordinator {
         });
     }
 
+    /** Answered once every group's outcome is known (its tombstones replicated, or refused). */
     public void deleteGroups(List<String> groupIds, Responder<DeleteGroupsResponse> out) {
         submit(() -> {
-            DeleteGroupsResponse.Builder b = DeleteGroupsResponse.newBuilder();
-            for (String id : groupIds) {
+            DeletedGroupResult[] results = new DeletedGroupResult[groupIds.size()];
+            int[] left = {groupIds.size()};
+            if (groupIds.isEmpty()) {
+                out.complete(DeleteGroupsResponse.getDefaultInstance());
+                return;
+            }
+            for (int i = 0; i < groupIds.size(); i++) {
+                int at = i;
+                String id = groupIds.get(i);
+                // Completed on this thread only: by execute, or by afterWrite through submit.
+                Responder<DeletedGroupResult> one = result -> {
+                    results[at] = result;
+                    if (--left[0] == 0) {
+                        out.complete(DeleteGroupsResponse.newBuilder()
+                                .addAllResults(List.of(results))
+                                .build());
+                    }
+                };
                 Object found = slotFor(id);
-                DeletedGroupResult.Builder r = b.addResultsBuilder().setGroupId(id);
                 if (found instanceof Refusal no) {
-                    r.setError(no.error()).setErrorMessage(no.message());
+                    one.complete(DeletedGroupResult.newBuilder()
+                            .setGroupId(id)
+                            .setError(no.error())
+                            .setErrorMessage(no.message())
+                            .build());
                     continue;
                 }
                 Slot s = (Slot) found;
                 Effects fx = new Effects();
-                ErrorCode e = s.shard.orElseThrow().offsets().deleteGroup(id, clock.millis(), fx);
-                r.setError(e);
-                if (e == ErrorCode.NON_EMPTY_GROUP) {
-                    r.setErrorMessage("group " + id + " still has members");
-                } else if (e == ErrorCode.GROUP_ID_NOT_FOUND) {
-                    r.setErrorMessage("group " + id + " does not exist");
-                }
+                s.shard.orElseThrow().offsets().deleteGroup(id, one, clock.millis(), fx);
                 execute(s, fx);
             }
-            out.complete(b.build());
         });
     }
 }

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.skiff.log.TopicPartition;
 import dev.skiff.proto.v1.ConsumerSubscription;
+import dev.skiff.proto.v1.DeletedGroupResult;
 import dev.skiff.proto.v1.ErrorCode;
 import dev.skiff.proto.v1.OffsetCommitPartition;
 import dev.skiff.proto.v1.OffsetCommitRequest;
@@ -122,8 +123,13 @@ public final class GroupOffsets {
                             + " is not its generation"));
         }
         Group g = found.get();
+        if (g.is(GroupState.DEAD)) {
+            return Optional.of(new Sync.Refusal(
+                    ErrorCode.COORDINATOR_NOT_AVAILABLE,
+                    "group " + g.groupId + " is being removed; find its coordinator again"));
+        }
         if (req.getGenerationId() < 0 && req.getMemberId().isEmpty()) {
-            if (g.members.isEmpty() && !g.is(GroupState.DEAD)) {
+            if (g.members.isEmpty()) {
                 return Optional.empty();
             }
             return Optional.of(new Sync.Refusal(
@@ -199,43 +205,84 @@ public final class GroupOffsets {
         return out.build();
     }
 
-    /** Deletes an empty group with its offsets (NON_EMPTY_GROUP while it has members). */
-    public ErrorCode deleteGroup(String groupId, long now, Effects fx) {
+    /**
+     * Deletes an empty group with its offsets (NON_EMPTY_GROUP while it has members). The group
+     * is Dead, refusing joins and commits, until its tombstones are replicated; then {@code done}
+     * is answered.
+     */
+    public void deleteGroup(String groupId, Responder<DeletedGroupResult> done, long now, Effects fx) {
+        DeletedGroupResult.Builder result = DeletedGroupResult.newBuilder().setGroupId(groupId);
         Optional<Group> found = shard.group(groupId);
         if (found.isEmpty() || found.get().is(GroupState.DEAD)) {
-            return ErrorCode.GROUP_ID_NOT_FOUND;
+            fx.reply(
+                    done,
+                    result.setError(ErrorCode.GROUP_ID_NOT_FOUND)
+                            .setErrorMessage("group " + groupId + " does not exist")
+                            .build());
+            return;
         }
         Group g = found.get();
         if (!g.is(GroupState.EMPTY)) {
-            return ErrorCode.NON_EMPTY_GROUP;
+            fx.reply(
+                    done,
+                    result.setError(ErrorCode.NON_EMPTY_GROUP)
+                            .setErrorMessage("group " + groupId + " still has members")
+                            .build());
+            return;
         }
         List<Effects.StoredRecord> records = new ArrayList<>();
         g.offsets.keySet().forEach(tp -> records.add(GroupRecords.offsetTombstone(groupId, tp)));
         records.add(GroupRecords.metadataTombstone(groupId));
+        long emptySince = g.stateSinceMs;
         g.transitionTo(GroupState.DEAD, now);
-        shard.remove(groupId);
-        fx.write(groupId, records, new Effects.NothingWaits());
-        return ErrorCode.NONE;
+        fx.write(groupId, records, new Effects.GroupDeleted(emptySince, done));
     }
 
-    /** Deletes some committed offsets; a topic a member subscribes to keeps its offsets. */
-    public OffsetDeleteResponse deleteOffsets(OffsetDeleteRequest req, Effects fx) {
+    void afterGroupDeleted(String groupId, Effects.GroupDeleted d, ErrorCode writeError, Effects fx) {
+        ErrorCode error = Effects.coordinatorError(writeError);
+        Optional<Group> deleting = shard.group(groupId).filter(g -> g.is(GroupState.DEAD));
+        if (error == ErrorCode.NONE) {
+            deleting.ifPresent(g -> shard.remove(groupId));
+        } else {
+            deleting.ifPresent(g -> g.restoreState(GroupState.EMPTY, d.emptySinceMs()));
+        }
+        DeletedGroupResult.Builder result =
+                DeletedGroupResult.newBuilder().setGroupId(groupId).setError(error);
+        if (error != ErrorCode.NONE) {
+            result.setErrorMessage("the group's tombstones could not be stored (" + writeError + "): retry");
+        }
+        fx.reply(d.to(), result.build());
+    }
+
+    /**
+     * Deletes some committed offsets; a topic a member subscribes to keeps its offsets. Answered
+     * once the tombstones are replicated. Every named partition gets a tombstone, held or not, so
+     * a retry after a failed write still removes what the log holds.
+     */
+    public void deleteOffsets(OffsetDeleteRequest req, Responder<OffsetDeleteResponse> r, Effects fx) {
         Optional<Group> found = shard.group(req.getGroupId());
         OffsetDeleteResponse.Builder out = OffsetDeleteResponse.newBuilder();
         if (found.isEmpty() || found.get().is(GroupState.DEAD)) {
-            return out.setError(ErrorCode.GROUP_ID_NOT_FOUND)
-                    .setErrorMessage("group " + req.getGroupId() + " does not exist")
-                    .build();
+            fx.reply(
+                    r,
+                    out.setError(ErrorCode.GROUP_ID_NOT_FOUND)
+                            .setErrorMessage("group " + req.getGroupId() + " does not exist")
+                            .build());
+            return;
         }
         Group g = found.get();
         if (!g.is(GroupState.EMPTY) && !g.protocolType.equals("consumer")) {
-            return out.setError(ErrorCode.NON_EMPTY_GROUP)
-                    .setErrorMessage("group " + g.groupId + " has members of protocol type '" + g.protocolType
-                            + "', whose subscriptions the coordinator cannot read")
-                    .build();
+            fx.reply(
+                    r,
+                    out.setError(ErrorCode.NON_EMPTY_GROUP)
+                            .setErrorMessage("group " + g.groupId + " has members of protocol type '" + g.protocolType
+                                    + "', whose subscriptions the coordinator cannot read")
+                            .build());
+            return;
         }
         Set<String> subscribed = subscribedTopics(g);
         List<Effects.StoredRecord> records = new ArrayList<>();
+        Map<TopicPartition, CommittedOffset> removed = new LinkedHashMap<>();
         for (OffsetDeleteTopic t : req.getTopicsList()) {
             OffsetDeleteTopicResponse.Builder tr = out.addTopicsBuilder().setName(t.getName());
             for (int p : t.getPartitionsList()) {
@@ -244,14 +291,63 @@ public final class GroupOffsets {
                     continue;
                 }
                 TopicPartition tp = new TopicPartition(t.getName(), p);
-                if (g.offsets.remove(tp) != null) {
-                    records.add(GroupRecords.offsetTombstone(g.groupId, tp));
+                CommittedOffset was = g.offsets.remove(tp);
+                if (was != null) {
+                    removed.put(tp, was);
                 }
+                records.add(GroupRecords.offsetTombstone(g.groupId, tp));
                 tr.addPartitionsBuilder().setIndex(p).setError(ErrorCode.NONE);
             }
         }
-        fx.write(g.groupId, records, new Effects.NothingWaits());
-        return out.build();
+        if (records.isEmpty()) {
+            fx.reply(r, out.build());
+            return;
+        }
+        fx.write(g.groupId, records, new Effects.OffsetsDeleted(Map.copyOf(removed), out.build(), r));
+    }
+
+    void afterOffsetsDeleted(String groupId, Effects.OffsetsDeleted d, ErrorCode writeError, Effects fx) {
+        ErrorCode error = Effects.coordinatorError(writeError);
+        if (error == ErrorCode.NONE) {
+            fx.reply(d.to(), d.answer());
+            return;
+        }
+        shard.group(groupId).ifPresent(g -> d.removed().forEach(g.offsets::putIfAbsent));
+        fx.reply(
+                d.to(),
+                d.answer().toBuilder()
+                        .clearTopics()
+                        .setError(error)
+                        .setErrorMessage("the offset tombstones could not be stored (" + writeError + "): retry")
+                        .build());
+    }
+
+    /**
+     * Answers whoever waits on a write whose shard is gone (leadership moved): the write's fate is
+     * unknown, so the caller is told to find the coordinator again.
+     */
+    static void answerLost(Effects.Write w, Effects fx) {
+        Effects.AfterWrite after = w.after();
+        ErrorCode lost = ErrorCode.NOT_LEADER_OR_FOLLOWER;
+        String message = "the coordinator moved before the write was stored: find the coordinator again";
+        if (after instanceof Effects.CommitStored c) {
+            answerCommit(c, lost, fx);
+        } else if (after instanceof Effects.GroupDeleted d) {
+            fx.reply(
+                    d.to(),
+                    DeletedGroupResult.newBuilder()
+                            .setGroupId(w.groupId())
+                            .setError(Effects.coordinatorError(lost))
+                            .setErrorMessage(message)
+                            .build());
+        } else if (after instanceof Effects.OffsetsDeleted d) {
+            fx.reply(
+                    d.to(),
+                    OffsetDeleteResponse.newBuilder()
+                            .setError(Effects.coordinatorError(lost))
+                            .setErrorMessage(message)
+                            .build());
+        }
     }
 
     /** The topics the members' ConsumerSubscriptions name (for their group's chosen protocol). */

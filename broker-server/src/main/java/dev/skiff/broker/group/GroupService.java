@@ -194,6 +194,6 @@ public final class GroupService extends GroupGrpc.GroupImplBase {
                         .setError(no.error())
                         .setErrorMessage(no.message())
                         .build()),
-                (shard, exists, now, fx) -> fx.reply(r, shard.offsets().deleteOffsets(request, fx)));
+                (shard, exists, now, fx) -> shard.offsets().deleteOffsets(request, r, fx));
     }
 }

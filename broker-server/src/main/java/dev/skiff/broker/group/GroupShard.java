@@ -155,6 +155,10 @@ public final class GroupShard {
             group(groupId).ifPresent(g -> sync.afterSyncStored(g, s.generation(), writeError, now, fx));
         } else if (after instanceof Effects.CommitStored c) {
             offsets.afterCommitStored(groupId, c, writeError, now, fx);
+        } else if (after instanceof Effects.GroupDeleted d) {
+            offsets.afterGroupDeleted(groupId, d, writeError, fx);
+        } else if (after instanceof Effects.OffsetsDeleted d) {
+            offsets.afterOffsetsDeleted(groupId, d, writeError, fx);
         }
     }
 

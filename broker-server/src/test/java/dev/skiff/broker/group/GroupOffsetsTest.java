@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.skiff.proto.groups.v1.GroupMetadataValue;
 import dev.skiff.proto.groups.v1.OffsetCommitValue;
+import dev.skiff.proto.v1.DeletedGroupResult;
 import dev.skiff.proto.v1.ErrorCode;
 import dev.skiff.proto.v1.HeartbeatRequest;
 import dev.skiff.proto.v1.OffsetCommitResponse;
@@ -164,16 +165,65 @@ class GroupOffsetsTest {
         assertTrue(records.stream().allMatch(r -> r.value().isEmpty()), "tombstones");
     }
 
+    private Harness.Call<DeletedGroupResult> deleteGroup(String id) {
+        Harness.Call<DeletedGroupResult> c = new Harness.Call<>();
+        h.run(fx -> h.shard.offsets().deleteGroup(id, c, h.now, fx));
+        return c;
+    }
+
+    private Harness.Call<OffsetDeleteResponse> deleteOffsets(OffsetDeleteRequest req) {
+        Harness.Call<OffsetDeleteResponse> c = new Harness.Call<>();
+        h.run(fx -> h.shard.offsets().deleteOffsets(req, c, fx));
+        return c;
+    }
+
     @Test
     void deleteGroupsRefusesGroupsWithMembers() {
         String a = stableMember();
         h.commit("g", 1, a, "", 1);
-        assertEquals(ErrorCode.NON_EMPTY_GROUP, h.shard.offsets().deleteGroup("g", h.now, new Effects()));
-        assertEquals(ErrorCode.GROUP_ID_NOT_FOUND, h.shard.offsets().deleteGroup("nope", h.now, new Effects()));
+        assertEquals(ErrorCode.NON_EMPTY_GROUP, deleteGroup("g").answer().getError());
+        assertEquals(ErrorCode.GROUP_ID_NOT_FOUND, deleteGroup("nope").answer().getError());
         h.commit("e", -1, "", "", 1, 2);
-        Effects fx = new Effects();
-        assertEquals(ErrorCode.NONE, h.shard.offsets().deleteGroup("e", h.now, fx));
-        assertEquals(3, fx.writes().get(0).records().size());
+        int before = h.allWrites.size();
+        DeletedGroupResult deleted = deleteGroup("e").answer();
+        assertEquals(ErrorCode.NONE, deleted.getError());
+        assertEquals("e", deleted.getGroupId());
+        assertEquals(3, h.allWrites.get(before).records().size());
+        assertTrue(h.group("e").isEmpty());
+    }
+
+    @Test
+    void aDeletedGroupIsAnsweredOnlyOnceItsTombstonesAreStoredAndIsDeadMeanwhile() {
+        h.commit("e", -1, "", "", 1);
+        h.autoCompleteWrites = false;
+        Harness.Call<DeletedGroupResult> delete = deleteGroup("e");
+        assertFalse(delete.answered(), "not before the tombstones are replicated");
+        assertEquals(GroupState.DEAD, h.group("e").orElseThrow().state());
+        assertEquals(
+                List.of(ErrorCode.COORDINATOR_NOT_AVAILABLE),
+                errors(h.commit("e", -1, "", "", 5).answer()),
+                "no commit slips in between");
+        assertEquals(
+                ErrorCode.COORDINATOR_NOT_AVAILABLE, h.join("e", "").answer().getError());
+        h.completeWrites(ErrorCode.NONE);
+        assertEquals(ErrorCode.NONE, delete.answer().getError());
+        assertTrue(h.group("e").isEmpty());
+    }
+
+    @Test
+    void aDeleteWhoseTombstonesCouldNotBeStoredLeavesTheGroupEmptyForARetry() {
+        h.commit("e", -1, "", "", 1);
+        h.autoCompleteWrites = false;
+        Harness.Call<DeletedGroupResult> delete = deleteGroup("e");
+        h.completeWrites(ErrorCode.NOT_ENOUGH_REPLICAS);
+        assertEquals(ErrorCode.COORDINATOR_NOT_AVAILABLE, delete.answer().getError());
+        assertTrue(
+                delete.answer().getErrorMessage().contains("retry"),
+                delete.answer().getErrorMessage());
+        assertEquals(GroupState.EMPTY, h.state("e"));
+        assertEquals(1, h.offset("e", 0).orElseThrow().offset());
+        h.autoCompleteWrites = true;
+        assertEquals(ErrorCode.NONE, deleteGroup("e").answer().getError());
         assertTrue(h.group("e").isEmpty());
     }
 
@@ -186,7 +236,7 @@ class GroupOffsetsTest {
                 .addTopics(OffsetDeleteTopic.newBuilder().setName("t").addPartitions(0))
                 .addTopics(OffsetDeleteTopic.newBuilder().setName("u").addPartitions(0))
                 .build();
-        OffsetDeleteResponse r = h.shard.offsets().deleteOffsets(req, new Effects());
+        OffsetDeleteResponse r = deleteOffsets(req).answer();
         assertEquals(
                 ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC,
                 r.getTopics(0).getPartitions(0).getError());
@@ -194,15 +244,38 @@ class GroupOffsetsTest {
         assertTrue(h.offset("g", 0).isPresent());
         assertEquals(
                 ErrorCode.GROUP_ID_NOT_FOUND,
-                h.shard
-                        .offsets()
-                        .deleteOffsets(req.toBuilder().setGroupId("nope").build(), new Effects())
+                deleteOffsets(req.toBuilder().setGroupId("nope").build())
+                        .answer()
                         .getError());
         h.commit("e", -1, "", "", 1);
-        Effects fx = new Effects();
-        h.shard.offsets().deleteOffsets(req.toBuilder().setGroupId("e").build(), fx);
+        int before = h.allWrites.size();
+        deleteOffsets(req.toBuilder().setGroupId("e").build()).answer();
         assertTrue(h.offset("e", 0).isEmpty());
-        assertEquals(1, fx.writes().get(0).records().size());
+        assertEquals(2, h.allWrites.get(before).records().size(), "a tombstone for each named partition");
+    }
+
+    @Test
+    void anOffsetDeleteIsAnsweredOnceStoredAndAFailedOneGivesTheOffsetsBack() {
+        h.commit("e", -1, "", "", 7, 8);
+        OffsetDeleteRequest req = OffsetDeleteRequest.newBuilder()
+                .setGroupId("e")
+                .addTopics(OffsetDeleteTopic.newBuilder()
+                        .setName("t")
+                        .addPartitions(0)
+                        .addPartitions(1))
+                .build();
+        h.autoCompleteWrites = false;
+        Harness.Call<OffsetDeleteResponse> failed = deleteOffsets(req);
+        assertFalse(failed.answered());
+        h.completeWrites(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+        assertEquals(ErrorCode.NOT_COORDINATOR, failed.answer().getError());
+        assertEquals(7, h.offset("e", 0).orElseThrow().offset(), "the log still holds it, so the shard does too");
+        Harness.Call<OffsetDeleteResponse> stored = deleteOffsets(req);
+        h.commit("e", -1, "", "", 9); // lands after the tombstones, in the log and in the shard
+        h.completeWrites(ErrorCode.NONE);
+        assertEquals(ErrorCode.NONE, stored.answer().getError());
+        assertEquals(9, h.offset("e", 0).orElseThrow().offset());
+        assertTrue(h.offset("e", 1).isEmpty());
     }
 
     @Test
@@ -210,9 +283,7 @@ class GroupOffsetsTest {
         String a = stableMember();
         h.commit("g", 1, a, "m", 4, 5);
         h.commit("gone", -1, "", "", 1);
-        Effects fx = new Effects();
-        h.shard.offsets().deleteGroup("gone", h.now, fx);
-        h.allWrites.addAll(fx.writes());
+        deleteGroup("gone");
         Harness loaded = new Harness(Harness.limits(0));
         for (Effects.Write w : h.allWrites) {
             for (Effects.StoredRecord r : w.records()) {
