@@ -2,6 +2,7 @@ package dev.skiff.broker.rpc;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
+import dev.skiff.broker.group.GroupCoordinator;
 import dev.skiff.broker.replica.Partition;
 import dev.skiff.broker.replica.ReplicaManager;
 import dev.skiff.log.TopicPartition;
@@ -116,6 +117,12 @@ public final class BrokerService extends BrokerGrpc.BrokerImplBase {
                             .setErrorMessage("acks=" + request.getAcks() + " is not 0, 1 or -1 (all)");
                     continue;
                 }
+                if (isInternal(topic.getName())) {
+                    p.setError(ErrorCode.INVALID_TOPIC_EXCEPTION)
+                            .setBaseOffset(-1)
+                            .setErrorMessage(internalTopicMessage(topic.getName()));
+                    continue;
+                }
                 TopicPartition tp = new TopicPartition(topic.getName(), data.getIndex());
                 ReplicaManager.ProduceOutcome o = replicas.produce(tp, copy(data.getRecords()), acks);
                 p.setError(o.error())
@@ -148,6 +155,11 @@ public final class BrokerService extends BrokerGrpc.BrokerImplBase {
                 TopicPartition tp = new TopicPartition(topic.getName(), data.getIndex());
                 PartitionProduceResponse.Builder p =
                         t.addPartitionsBuilder().setIndex(data.getIndex()).setBaseOffset(-1);
+                if (isInternal(topic.getName())) {
+                    p.setError(ErrorCode.INVALID_TOPIC_EXCEPTION)
+                            .setErrorMessage(internalTopicMessage(topic.getName()));
+                    continue;
+                }
                 Optional<ReplicaManager.ProduceOutcome> problem = replicas.leadershipProblem(tp);
                 if (problem.isPresent()) {
                     p.setError(problem.get().error())
@@ -165,6 +177,16 @@ public final class BrokerService extends BrokerGrpc.BrokerImplBase {
         out.onNext(response.build());
         out.onCompleted();
         appends.forEach(Runnable::run);
+    }
+
+    /** Topics only the broker itself writes (Kafka refuses client appends to them the same way). */
+    static boolean isInternal(String topic) {
+        return topic.equals(GroupCoordinator.TOPIC);
+    }
+
+    private static String internalTopicMessage(String topic) {
+        return "topic " + topic + " is internal: only the group coordinator writes it. Commit offsets with a"
+                + " consumer, or change them with skiff consumer-groups --reset-offsets";
     }
 
     /** The log stamps offsets into the buffer in place, so it gets its own writable copy. */

@@ -239,6 +239,34 @@ class NodeApiIntegrationTest {
     }
 
     @Test
+    void clientsCannotProduceToTheInternalOffsetsTopic() {
+        var coordinator =
+                dev.skiff.proto.v1.GroupGrpc.newBlockingStub(node.channel()).withDeadlineAfter(30, TimeUnit.SECONDS);
+        await("__consumer_offsets made by FindCoordinator")
+                .atMost(WAIT)
+                .until(() -> coordinator
+                                .findCoordinator(dev.skiff.proto.v1.FindCoordinatorRequest.newBuilder()
+                                        .setKey("internal-check")
+                                        .build())
+                                .getError()
+                        == ErrorCode.NONE);
+        for (int acks : new int[] {1, -1, 0}) {
+            PartitionProduceResponse r =
+                    produce(node, "__consumer_offsets", 0, acks, batch(Compression.NONE, 1_000, "forged"));
+            assertEquals(ErrorCode.INVALID_TOPIC_EXCEPTION, r.getError(), "acks=" + acks);
+            assertTrue(r.getErrorMessage().contains("internal"), r.getErrorMessage());
+            assertTrue(r.getErrorMessage().contains("--reset-offsets"), r.getErrorMessage());
+        }
+        await("__consumer_offsets-0 led")
+                .atMost(WAIT)
+                .until(() -> listOffset(node, "__consumer_offsets", -1).getError() == ErrorCode.NONE);
+        assertEquals(
+                0,
+                listOffset(node, "__consumer_offsets", -1).getOffset(),
+                "nothing was written to __consumer_offsets-0");
+    }
+
+    @Test
     void listOffsetsFindsEarliestLatestAndTheFirstRecordAtATimestamp() {
         create("offsets", 1);
         // Times near now, so that retention has nothing to delete while the test runs.
