@@ -18,6 +18,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
@@ -179,6 +180,26 @@ class ConsumerGroupTest {
         pollUntil(() -> !c.assignment().isEmpty() && pos(c, p0) == 4, c);
         c.commitSync();
         assertEquals(OptionalLong.of(4), cluster.groups().committed("g", p0));
+    }
+
+    @Test
+    void aCommitOfThePositionsCarriesTheLeaderEpochOfTheLastRecordConsumed() {
+        cluster.createTopic("t", 1, 1);
+        TopicPartition p0 = new TopicPartition("t", 0);
+        batch(p0, 0, 2);
+        cluster.setLeader(p0, cluster.partition(p0).leader); // a new leadership: epoch + 1
+        int epoch = cluster.partition(p0).leaderEpoch;
+        batch(p0, 2, 2);
+        Consumer c = consumer("enable.auto.commit", "false");
+        c.subscribe(List.of("t"));
+        pollUntil(() -> !c.assignment().isEmpty() && pos(c, p0) == 4, c);
+        c.commitSync();
+        assertEquals(epoch, cluster.groups().offsets("g").get(p0).leaderEpoch());
+        assertEquals(Optional.of(epoch), c.committed(Set.of(p0)).get(p0).leaderEpoch());
+
+        c.seek(p0, 1); // a seek to a bare offset knows no epoch, as in Kafka
+        c.commitSync();
+        assertEquals(-1, cluster.groups().offsets("g").get(p0).leaderEpoch());
     }
 
     @Test

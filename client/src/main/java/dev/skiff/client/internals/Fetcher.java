@@ -210,7 +210,7 @@ public final class Fetcher {
         bufferedNextOffset.put(tp, next);
         if (records.isEmpty()) {
             buffered.remove(tp);
-            subscriptions.advance(tp, next);
+            subscriptions.advance(tp, next, -1);
         }
     }
 
@@ -236,11 +236,11 @@ public final class Fetcher {
                 ConsumerRecord r = e.getValue().pollFirst();
                 taken.add(r);
                 count++;
-                subscriptions.advance(tp, r.offset() + 1);
+                subscriptions.advance(tp, r.offset() + 1, r.leaderEpoch());
             }
             if (e.getValue().isEmpty()) {
                 it.remove();
-                subscriptions.advance(tp, bufferedNextOffset.getOrDefault(tp, -1L));
+                subscriptions.advance(tp, bufferedNextOffset.getOrDefault(tp, -1L), -1);
                 bufferedNextOffset.remove(tp);
             }
             if (!taken.isEmpty()) {

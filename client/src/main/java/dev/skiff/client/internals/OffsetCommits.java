@@ -26,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Queue;
 import java.util.Set;
 import java.util.TreeMap;
@@ -77,9 +76,7 @@ public final class OffsetCommits {
 
     /** What a commit of "everything consumed" sends: the position of every assigned partition. */
     public Map<TopicPartition, OffsetAndMetadata> consumedOffsets() {
-        Map<TopicPartition, OffsetAndMetadata> out = new LinkedHashMap<>();
-        subscriptions.positions().forEach((tp, offset) -> out.put(tp, new OffsetAndMetadata(offset)));
-        return out;
+        return subscriptions.consumedOffsets();
     }
 
     /**
@@ -346,8 +343,7 @@ public final class OffsetCommits {
             OffsetAndMetadata om = committed.get(tp);
             if (subscriptions.isAssigned(tp)) {
                 log.debug("Group {}: {} starts at {}", groupId, tp, om == null ? "the reset policy" : om.offset());
-                subscriptions.completeCommittedLookup(
-                        tp, om == null ? OptionalLong.empty() : OptionalLong.of(om.offset()));
+                subscriptions.completeCommittedLookup(tp, Optional.ofNullable(om));
             }
         }
     }

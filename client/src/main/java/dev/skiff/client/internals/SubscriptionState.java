@@ -1,6 +1,7 @@
 package dev.skiff.client.internals;
 
 import dev.skiff.client.ConsumerConfig.OffsetResetStrategy;
+import dev.skiff.client.OffsetAndMetadata;
 import dev.skiff.client.TopicPartition;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -29,6 +30,9 @@ public final class SubscriptionState {
 
     private static final class PartitionState {
         private Long position;
+        /** The leader epoch of the last record consumed, or of the committed offset started from. */
+        private Optional<Integer> positionEpoch = Optional.empty();
+
         private OffsetResetStrategy pendingReset;
         private boolean awaitingCommitted;
         private boolean paused;
@@ -161,6 +165,7 @@ public final class SubscriptionState {
     public void seek(TopicPartition tp, long offset) {
         PartitionState s = state(tp);
         s.position = offset;
+        s.positionEpoch = Optional.empty();
         s.pendingReset = null;
         s.awaitingCommitted = false;
     }
@@ -176,22 +181,31 @@ public final class SubscriptionState {
         return s.position == null || s.pendingReset != null ? OptionalLong.empty() : OptionalLong.of(s.position);
     }
 
-    /** The position of every assigned partition that has one (what a commit of "everything consumed" sends). */
-    public Map<TopicPartition, Long> positions() {
-        Map<TopicPartition, Long> out = new LinkedHashMap<>();
+    /**
+     * What a commit of "everything consumed" sends: every position, with the leader epoch of the
+     * last record consumed when known (Kafka's committed leader epoch, KIP-320).
+     */
+    public Map<TopicPartition, OffsetAndMetadata> consumedOffsets() {
+        Map<TopicPartition, OffsetAndMetadata> out = new LinkedHashMap<>();
         assignment.forEach((tp, s) -> {
             if (s.position != null && s.pendingReset == null) {
-                out.put(tp, s.position);
+                out.put(tp, new OffsetAndMetadata(s.position, s.positionEpoch, ""));
             }
         });
         return out;
     }
 
-    /** Advances the position (records were returned, or skipped batches passed it). */
-    public void advance(TopicPartition tp, long nextOffset) {
+    /**
+     * Advances the position (records were returned, or skipped batches passed it); {@code epoch}
+     * is the leader epoch of what was passed, kept with the position.
+     */
+    public void advance(TopicPartition tp, long nextOffset, int epoch) {
         PartitionState s = assignment.get(tp);
         if (s != null && s.position != null && nextOffset > s.position) {
             s.position = nextOffset;
+            if (epoch >= 0) {
+                s.positionEpoch = Optional.of(epoch);
+            }
         }
     }
 
@@ -218,6 +232,7 @@ public final class SubscriptionState {
         PartitionState s = assignment.get(tp);
         if (s != null && resetStrategy(tp) == strategy) {
             s.position = offset;
+            s.positionEpoch = Optional.empty();
             s.pendingReset = null;
         }
     }
@@ -234,14 +249,15 @@ public final class SubscriptionState {
     }
 
     /** The group's committed offset arrived: start there, or (none committed) at the reset policy. */
-    public void completeCommittedLookup(TopicPartition tp, OptionalLong committed) {
+    public void completeCommittedLookup(TopicPartition tp, Optional<OffsetAndMetadata> committed) {
         PartitionState s = assignment.get(tp);
         if (s == null || !s.awaitingCommitted) {
             return;
         }
         s.awaitingCommitted = false;
         if (committed.isPresent()) {
-            s.position = committed.getAsLong();
+            s.position = committed.get().offset();
+            s.positionEpoch = committed.get().leaderEpoch();
         }
     }
 

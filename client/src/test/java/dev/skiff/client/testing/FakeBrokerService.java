@@ -2,6 +2,7 @@ package dev.skiff.client.testing;
 
 import com.google.protobuf.ByteString;
 import dev.skiff.client.Errors;
+import dev.skiff.client.TimestampType;
 import dev.skiff.client.TopicPartition;
 import dev.skiff.client.internals.RecordBatchCodec;
 import dev.skiff.proto.v1.BrokerEndpoint;
@@ -271,7 +272,8 @@ final class FakeBrokerService extends BrokerGrpc.BrokerImplBase {
             if (b.lastOffset() < req.getFetchOffset()) {
                 continue;
             }
-            ByteBuffer encoded = RecordBatchCodec.encode(b.baseOffset(), b.compression(), b.records());
+            ByteBuffer encoded = RecordBatchCodec.encode(
+                    b.baseOffset(), b.compression(), TimestampType.CREATE_TIME, b.leaderEpoch(), b.records());
             if (data.size() > 0 || !first) {
                 if (data.size() + encoded.remaining() > limit) {
                     break;

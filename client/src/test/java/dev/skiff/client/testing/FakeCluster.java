@@ -33,7 +33,8 @@ import java.util.concurrent.ScheduledExecutorService;
  */
 public final class FakeCluster implements AutoCloseable {
     /** A stored batch as the leader wrote it. */
-    public record StoredBatch(long baseOffset, CompressionType compression, List<RecordBatchCodec.RecordData> records) {
+    public record StoredBatch(
+            long baseOffset, CompressionType compression, List<RecordBatchCodec.RecordData> records, int leaderEpoch) {
         public long lastOffset() {
             return baseOffset + records.size() - 1;
         }
@@ -282,7 +283,7 @@ public final class FakeCluster implements AutoCloseable {
             TopicPartition tp, CompressionType compression, List<RecordBatchCodec.RecordData> records) {
         FakePartition p = partition(tp);
         long base = p.nextOffset;
-        p.batches.add(new StoredBatch(base, compression, List.copyOf(records)));
+        p.batches.add(new StoredBatch(base, compression, List.copyOf(records), p.leaderEpoch));
         p.nextOffset += records.size();
         notifyAll();
         return base;
