@@ -370,12 +370,41 @@ public final class GroupOffsets {
     }
 
     /**
-     * Expires offsets of empty groups after offsets.retention.minutes (counted from when the group
-     * became empty, or for a group that never had members from the commit), and removes empty
-     * groups left with no offsets.
+     * The topics a Stable consumer group's members subscribe to, if every member's subscription
+     * could be read (else empty: nothing can be said about the others).
+     */
+    private static Optional<Set<String>> readableSubscriptions(Group g) {
+        if (!g.is(GroupState.STABLE) || !g.protocolType.equals("consumer") || g.protocolName.isEmpty()) {
+            return Optional.empty();
+        }
+        Set<String> out = new HashSet<>();
+        for (Member m : g.members.values()) {
+            Optional<ByteString> metadata = m.metadata(g.protocolName);
+            if (metadata.isEmpty()) {
+                return Optional.empty();
+            }
+            try {
+                out.addAll(ConsumerSubscription.parseFrom(metadata.get()).getTopicsList());
+            } catch (InvalidProtocolBufferException e) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(out);
+    }
+
+    /**
+     * Expires offsets after offsets.retention.minutes: every offset of an empty group (counted
+     * from when the group became empty, or for a group that never had members from the commit),
+     * and in a Stable consumer group the offsets of topics no member subscribes to any more
+     * (counted from the commit, Kafka's KIP-496). Empty groups left with no offsets are removed.
      */
     public void expire(long now, Effects fx) {
         for (Group g : List.copyOf(shard.groups())) {
+            Optional<Set<String>> subscribed = readableSubscriptions(g);
+            if (subscribed.isPresent()) {
+                expireUnsubscribed(g, subscribed.get(), now, fx);
+                continue;
+            }
             if (!g.is(GroupState.EMPTY) || !g.pendingMembers.isEmpty()) {
                 continue;
             }
@@ -394,5 +423,17 @@ public final class GroupOffsets {
             }
             fx.write(g.groupId, records, new Effects.NothingWaits());
         }
+    }
+
+    private void expireUnsubscribed(Group g, Set<String> subscribed, long now, Effects fx) {
+        List<Effects.StoredRecord> records = new ArrayList<>();
+        for (Map.Entry<TopicPartition, CommittedOffset> e : List.copyOf(g.offsets.entrySet())) {
+            if (!subscribed.contains(e.getKey().topic())
+                    && now - e.getValue().commitTimestampMs() >= limits.offsetsRetentionMs()) {
+                g.offsets.remove(e.getKey());
+                records.add(GroupRecords.offsetTombstone(g.groupId, e.getKey()));
+            }
+        }
+        fx.write(g.groupId, records, new Effects.NothingWaits());
     }
 }

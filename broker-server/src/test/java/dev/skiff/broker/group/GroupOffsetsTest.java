@@ -5,12 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.skiff.log.TopicPartition;
 import dev.skiff.proto.groups.v1.GroupMetadataValue;
 import dev.skiff.proto.groups.v1.OffsetCommitValue;
 import dev.skiff.proto.v1.DeletedGroupResult;
 import dev.skiff.proto.v1.ErrorCode;
 import dev.skiff.proto.v1.HeartbeatRequest;
+import dev.skiff.proto.v1.OffsetCommitPartition;
+import dev.skiff.proto.v1.OffsetCommitRequest;
 import dev.skiff.proto.v1.OffsetCommitResponse;
+import dev.skiff.proto.v1.OffsetCommitTopic;
 import dev.skiff.proto.v1.OffsetDeleteRequest;
 import dev.skiff.proto.v1.OffsetDeleteResponse;
 import dev.skiff.proto.v1.OffsetDeleteTopic;
@@ -175,6 +179,44 @@ class GroupOffsetsTest {
         Harness.Call<OffsetDeleteResponse> c = new Harness.Call<>();
         h.run(fx -> h.shard.offsets().deleteOffsets(req, c, fx));
         return c;
+    }
+
+    @Test
+    void aStableGroupsOffsetsOfTopicsNoMemberSubscribesToExpireAfterRetention() {
+        String a = stableMember(); // subscribes to t
+        h.commit("g", 1, a, "", 4);
+        Harness.Call<OffsetCommitResponse> u = new Harness.Call<>();
+        h.run(fx -> h.shard
+                .offsets()
+                .commit(
+                        OffsetCommitRequest.newBuilder()
+                                .setGroupId("g")
+                                .setGenerationId(1)
+                                .setMemberId(a)
+                                .addTopics(OffsetCommitTopic.newBuilder()
+                                        .setName("u")
+                                        .addPartitions(OffsetCommitPartition.newBuilder()
+                                                .setIndex(0)
+                                                .setCommittedOffset(9)))
+                                .build(),
+                        tp -> true,
+                        u,
+                        h.now,
+                        fx));
+        assertEquals(ErrorCode.NONE, u.answer().getTopics(0).getPartitions(0).getError());
+        TopicPartition u0 = new TopicPartition("u", 0);
+        h.now += 59_999;
+        h.run(fx -> h.shard.offsets().expire(h.now, fx));
+        assertTrue(h.group("g").orElseThrow().offsets.containsKey(u0), "not before the retention");
+        h.now += 1;
+        int before = h.allWrites.size();
+        h.run(fx -> h.shard.offsets().expire(h.now, fx));
+        assertFalse(h.group("g").orElseThrow().offsets.containsKey(u0), "u is no member's topic");
+        assertEquals(4, h.offset("g", 0).orElseThrow().offset(), "t is subscribed: kept");
+        var records = h.allWrites.get(before).records();
+        assertEquals(1, records.size());
+        assertTrue(records.get(0).value().isEmpty(), "a tombstone");
+        assertEquals(GroupState.STABLE, h.state("g"));
     }
 
     @Test
