@@ -199,6 +199,20 @@ public final class Log implements Closeable {
      * @throws LogException if a batch is invalid or out of sequence; the log is unchanged
      */
     public AppendInfo appendAsLeader(ByteBuffer records, int leaderEpoch) throws IOException {
+        return appendAsLeader(records, leaderEpoch, true);
+    }
+
+    /**
+     * {@link #appendAsLeader(ByteBuffer, int)}, but under the fsync policy it returns once the bytes
+     * are written, leaving their fsync to the caller ({@link #flushUpTo}, usually on another
+     * thread): so the next request can be written while one fsync runs, and one fsync covers
+     * both (group commit). The interval policy flushes as usual.
+     */
+    public AppendInfo appendAsLeaderWithoutFsync(ByteBuffer records, int leaderEpoch) throws IOException {
+        return appendAsLeader(records, leaderEpoch, false);
+    }
+
+    private AppendInfo appendAsLeader(ByteBuffer records, int leaderEpoch, boolean fsync) throws IOException {
         LogConfig cfg = config;
         ensureOnline();
         RequestValidator.Validation v = RequestValidator.validate(records, cfg, true, topicPartition);
@@ -217,7 +231,9 @@ public final class Log implements Closeable {
         } finally {
             lock.unlock();
         }
-        afterAppend(info.lastOffset());
+        if (fsync || cfg.flushPolicy() != FlushPolicy.FSYNC) {
+            afterAppend(info.lastOffset());
+        }
         return info;
     }
 

@@ -34,6 +34,23 @@ class LogFlushTest {
     }
 
     @Test
+    void anAppendWithoutFsyncLeavesTheFsyncOfTheFsyncPolicyToTheCaller() throws Exception {
+        try (Log log = LogTestSupport.open(tmp.resolve("t-0"), LogConfig.defaults(), clock)) {
+            List<AppendInfo> appends = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                appends.add(log.appendAsLeaderWithoutFsync(batch(clock.millis(), "v" + i), 0));
+            }
+            assertEquals(0, log.flushedOffset(), "written, not yet durable");
+            assertEquals(0, log.fsyncCount());
+            for (AppendInfo a : appends) {
+                log.flushUpTo(a.lastOffset() + 1);
+            }
+            assertEquals(4, log.flushedOffset());
+            assertEquals(1, log.fsyncCount(), "one fsync covers the four (group commit)");
+        }
+    }
+
+    @Test
     void oneFsyncCoversEveryAppendBeforeIt() throws Exception {
         LogConfig interval = LogConfig.defaults().with(Map.of("flush.policy", "interval"));
         try (Log log = LogTestSupport.open(tmp.resolve("t-0"), interval, clock)) {

@@ -14,6 +14,7 @@ import dev.skiff.broker.controller.TopicConfigs;
 import dev.skiff.broker.group.GroupCoordinator;
 import dev.skiff.broker.group.GroupService;
 import dev.skiff.broker.group.OffsetsTopic;
+import dev.skiff.broker.replica.LogFlusher;
 import dev.skiff.broker.replica.PartitionAssignment;
 import dev.skiff.broker.replica.ReplicaFetchers;
 import dev.skiff.broker.replica.ReplicaManager;
@@ -90,6 +91,8 @@ public final class SkiffNode implements AutoCloseable {
     private MetadataQuorum quorum;
     private ReplicaManager replicas;
     private ReplicaFetchers fetchers;
+    /** Group commit of leader appends (fsync off the request threads). */
+    private final LogFlusher flusher = new LogFlusher(ThreadRunner.named("log-flusher", true));
     /** ISR changes wait on the quorum; they get a thread of their own, one change at a time. */
     private final ExecutorService isrExecutor =
             Executors.newSingleThreadExecutor(ThreadRunner.named("isr-change", true));
@@ -156,7 +159,8 @@ public final class SkiffNode implements AutoCloseable {
                 config.minInsyncReplicas(),
                 clock,
                 fetchers,
-                this::alterIsr);
+                this::alterIsr,
+                flusher);
         groups = new GroupCoordinator(
                 config.nodeId(), config.groupCoordinator(), replicas, clock, groupThread, groupLoader);
         groups.start();
@@ -587,6 +591,7 @@ public final class SkiffNode implements AutoCloseable {
                 grpc.shutdownNow();
             }
         }
+        flusher.close();
         livenessScheduler.shutdownNow();
         isrExecutor.shutdownNow();
         groupThread.shutdownNow();

@@ -2,6 +2,7 @@ package dev.skiff.broker.replica;
 
 import dev.skiff.log.AppendInfo;
 import dev.skiff.log.BatchHeader;
+import dev.skiff.log.FlushPolicy;
 import dev.skiff.log.LeaderEpochCache;
 import dev.skiff.log.Log;
 import java.io.IOException;
@@ -168,7 +169,11 @@ public final class Partition {
         highWatermark = Math.min(highWatermark, log.logEndOffset());
     }
 
-    /** Appends producer batches as leader, checking the ISR first when acks=all. */
+    /**
+     * Appends producer batches as leader, checking the ISR first when acks=all. Under the fsync
+     * policy the batches are written but not yet fsynced: the caller has them flushed (group
+     * commit, {@link LogFlusher}), and the high watermark waits for that fsync.
+     */
     LeaderAppend appendAsLeader(ByteBuffer records, int acks, int minInsyncReplicas) throws IOException {
         roleLock.readLock().lock();
         try {
@@ -179,7 +184,7 @@ public final class Partition {
             if (acks == -1 && a.isr().size() < minInsyncReplicas) {
                 throw new NotEnoughReplicasException(a.isr().size(), minInsyncReplicas);
             }
-            AppendInfo info = log.appendAsLeader(records, a.leaderEpoch());
+            AppendInfo info = log.appendAsLeaderWithoutFsync(records, a.leaderEpoch());
             fire(appendListeners);
             maybeAdvanceHighWatermark();
             return new LeaderAppend(info, a.leaderEpoch());
@@ -382,14 +387,20 @@ public final class Partition {
         return members;
     }
 
-    /** HW = the smallest log end offset in the (maximal) ISR; only ever forward, only as leader. */
+    /**
+     * HW = the smallest log end offset in the (maximal) ISR, where the leader's own counts only as
+     * far as it is fsynced under the fsync policy (followers fsync before they fetch on); only ever
+     * forward, only as leader.
+     */
     void maybeAdvanceHighWatermark() {
         boolean moved = false;
         synchronized (this) {
             if (!isLeader()) {
                 return;
             }
-            long candidate = log.logEndOffset();
+            long candidate = log.config().flushPolicy() == FlushPolicy.FSYNC
+                    ? Math.min(log.logEndOffset(), log.flushedOffset())
+                    : log.logEndOffset();
             for (int member : maximalIsr()) {
                 if (member == localNodeId) {
                     continue;

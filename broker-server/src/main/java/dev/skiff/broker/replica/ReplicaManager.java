@@ -41,6 +41,7 @@ public final class ReplicaManager {
     public static final long LATEST_TIMESTAMP = -1L;
     static final long ISR_RETRY_MS = 500;
 
+    private final LogFlusher flusher;
     private final int nodeId;
     private final List<LogManager> logDirs;
     private final LogConfig logDefaults;
@@ -53,6 +54,11 @@ public final class ReplicaManager {
     private volatile Map<TopicPartition, Integer> leaders = Map.of();
 
     /** The answer to one partition of a produce request. */
+    /**
+     * The answer to one partition of a produce. {@code durable} completes once the write is
+     * fsynced under the fsync policy (at once otherwise, or when nothing was written), or
+     * exceptionally with the I/O error that took the log offline.
+     */
     public record ProduceOutcome(
             ErrorCode error,
             String message,
@@ -60,9 +66,10 @@ public final class ReplicaManager {
             long logAppendTimeMs,
             long logStartOffset,
             long requiredOffset,
-            int leaderEpoch) {
+            int leaderEpoch,
+            CompletableFuture<Void> durable) {
         static ProduceOutcome failed(ErrorCode error, String message) {
-            return new ProduceOutcome(error, message, -1, -1, -1, -1, -1);
+            return new ProduceOutcome(error, message, -1, -1, -1, -1, -1, CompletableFuture.completedFuture(null));
         }
     }
 
@@ -101,8 +108,10 @@ public final class ReplicaManager {
             int minInsyncReplicasDefault,
             Clock clock,
             ReplicaFetchers fetchers,
-            IsrChannel isrChannel) {
+            IsrChannel isrChannel,
+            LogFlusher flusher) {
         this.nodeId = nodeId;
+        this.flusher = flusher;
         this.logDirs = List.copyOf(logDirs);
         this.logDefaults = logDefaults;
         this.minInsyncReplicasDefault = minInsyncReplicasDefault;
@@ -258,6 +267,9 @@ public final class ReplicaManager {
         try {
             Partition.LeaderAppend appended = p.appendAsLeader(records, acks, minIsr);
             AppendInfo info = appended.info();
+            // Group commit: the fsync runs on the flusher; the high watermark follows it.
+            CompletableFuture<Void> durable = flusher.flushUpTo(p.log(), info.lastOffset() + 1);
+            durable.thenRun(p::maybeAdvanceHighWatermark);
             // A retried batch of an idempotent producer is answered with its original offsets; with
             // acks=all it still waits until the high watermark passes the original.
             return new ProduceOutcome(
@@ -267,7 +279,8 @@ public final class ReplicaManager {
                     info.logAppendTimeMs(),
                     p.log().logStartOffset(),
                     info.lastOffset() + 1,
-                    appended.leaderEpoch());
+                    appended.leaderEpoch(),
+                    durable);
         } catch (Partition.RoleException e) {
             return ProduceOutcome.failed(
                     ErrorCode.NOT_LEADER_OR_FOLLOWER,

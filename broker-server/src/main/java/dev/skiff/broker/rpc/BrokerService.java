@@ -130,8 +130,9 @@ public final class BrokerService extends BrokerGrpc.BrokerImplBase {
                         .setBaseOffset(o.baseOffset())
                         .setLogAppendTimeMs(o.logAppendTimeMs())
                         .setLogStartOffset(o.logStartOffset());
-                if (acks == -1 && o.error() == ErrorCode.NONE) {
-                    waiting.add(new DelayedProduce.Waiting(p, tp, o.requiredOffset(), o.leaderEpoch()));
+                if (o.error() == ErrorCode.NONE) {
+                    waiting.add(new DelayedProduce.Waiting(
+                            p, tp, o.requiredOffset(), o.leaderEpoch(), o.durable(), acks == -1));
                 }
             }
             topics.add(t);

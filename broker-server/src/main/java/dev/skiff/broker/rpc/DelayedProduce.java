@@ -11,20 +11,31 @@ import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * An acks=all produce whose batches are appended and wait for the ISR (DESIGN §6): answered once
- * every partition's high watermark passed its batch (or leadership moved, or the ISR shrank below
- * min.insync.replicas), or with REQUEST_TIMED_OUT when the request's timeout ends. Holds no thread
- * while it waits: high-watermark and role changes of the partitions wake it.
+ * A produce whose batches are appended and wait to be acknowledged (DESIGN §6): with acks=1 until
+ * the leader's fsync (group commit, under the fsync policy); with acks=all until every partition's
+ * high watermark passed its batch (or leadership moved, or the ISR shrank below
+ * min.insync.replicas). REQUEST_TIMED_OUT when the request's timeout ends first. Holds no thread
+ * while it waits: fsyncs and high-watermark and role changes of the partitions wake it.
  */
 final class DelayedProduce {
-    /** One appended partition of the request, with what its answer waits for. */
-    record Waiting(PartitionProduceResponse.Builder answer, TopicPartition tp, long requiredOffset, int leaderEpoch) {}
+    /**
+     * One appended partition of the request, with what its answer waits for: {@code durable} (the
+     * leader's fsync), and with {@code isr} (acks=all) the high watermark too.
+     */
+    record Waiting(
+            PartitionProduceResponse.Builder answer,
+            TopicPartition tp,
+            long requiredOffset,
+            int leaderEpoch,
+            CompletableFuture<Void> durable,
+            boolean isr) {}
 
     private final ReplicaManager replicas;
     private final ScheduledExecutorService scheduler;
@@ -61,6 +72,9 @@ final class DelayedProduce {
         for (Partition p : watched) {
             p.addHighWatermarkListener(onChange);
         }
+        for (Waiting w : waiting) {
+            w.durable().whenComplete((ok, failure) -> onChange());
+        }
         onChange();
     }
 
@@ -76,12 +90,24 @@ final class DelayedProduce {
 
     private boolean allResolved() {
         for (Waiting w : waiting) {
-            if (replicas.replicationOutcome(w.tp(), w.requiredOffset(), w.leaderEpoch())
-                    .isEmpty()) {
+            if (outcome(w).isEmpty()) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** The partition's answer, or empty while it waits. */
+    private Optional<ErrorCode> outcome(Waiting w) {
+        if (!w.durable().isDone()) {
+            return Optional.empty();
+        }
+        if (w.durable().isCompletedExceptionally()) {
+            return Optional.of(ErrorCode.KAFKA_STORAGE_ERROR);
+        }
+        return w.isr()
+                ? replicas.replicationOutcome(w.tp(), w.requiredOffset(), w.leaderEpoch())
+                : Optional.of(ErrorCode.NONE);
     }
 
     private void finish(boolean timedOut) {
@@ -96,8 +122,7 @@ final class DelayedProduce {
             t.cancel(false);
         }
         for (Waiting w : waiting) {
-            Optional<ErrorCode> outcome = replicas.replicationOutcome(w.tp(), w.requiredOffset(), w.leaderEpoch());
-            ErrorCode error = outcome.orElse(ErrorCode.REQUEST_TIMED_OUT);
+            ErrorCode error = outcome(w).orElse(ErrorCode.REQUEST_TIMED_OUT);
             if (error != ErrorCode.NONE) {
                 w.answer()
                         .setError(error)
@@ -117,8 +142,10 @@ final class DelayedProduce {
 
     private static String message(TopicPartition tp, ErrorCode error) {
         return switch (error) {
-            case REQUEST_TIMED_OUT -> "the in-sync replicas of " + tp + " did not all confirm the write in time;"
-                    + " it may or may not survive";
+            case REQUEST_TIMED_OUT -> "the write to " + tp + " was not fsynced by the leader and confirmed by every"
+                    + " in-sync replica in time; it may or may not survive";
+            case KAFKA_STORAGE_ERROR -> "the leader could not fsync the write to " + tp + "; its log is offline"
+                    + " (see the broker's log): retry, and leadership moves to another replica";
             case NOT_ENOUGH_REPLICAS_AFTER_APPEND -> "the write to " + tp + " was appended but the ISR shrank below"
                     + " min.insync.replicas before every member had it; it may or may not survive";
             case NOT_LEADER_OR_FOLLOWER -> "leadership of " + tp + " moved before the in-sync replicas confirmed the"

@@ -17,9 +17,10 @@ import org.slf4j.LoggerFactory;
  * answered in that order.
  *
  * <p>Order of appends: gRPC delivers one call's messages serially, and {@link #onNext} runs the
- * whole append of a request (through the flush of acks=1) before it returns, so request n+1 is
- * appended only after request n. An acks=-1 request then waits for the ISR without a thread; its
- * answer slot completes later, from the scheduler.
+ * whole append of a request before it returns, so request n+1 is appended only after request n.
+ * The request then waits without a thread: for the leader's fsync (group-committed on the log
+ * flusher, so request n+1 is written while request n's fsync runs) and with acks=-1 for the ISR;
+ * its answer slot completes later, from the flusher or the scheduler.
  *
  * <p>Order of answers: each request takes a slot at the tail of {@link #slots}; a slot that
  * completes sends itself and every completed slot behind it, never one ahead of an unanswered
