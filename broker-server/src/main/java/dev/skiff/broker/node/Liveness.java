@@ -10,6 +10,7 @@ import dev.skiff.metadata.Decision;
 import dev.skiff.metadata.Endpoint;
 import dev.skiff.metadata.Uuid;
 import dev.skiff.metadata.quorum.MetadataQuorum;
+import dev.skiff.proto.RpcVersion;
 import dev.skiff.proto.v1.BrokerHeartbeatRequest;
 import dev.skiff.proto.v1.BrokerHeartbeatResponse;
 import dev.skiff.proto.v1.ControllerGrpc;
@@ -167,6 +168,7 @@ final class Liveness implements AutoCloseable {
         return endpoint.map(
                 e -> channels.computeIfAbsent(nodeId, id -> NettyChannelBuilder.forAddress(e.host(), e.port())
                         .usePlaintext()
+                        .intercept(RpcVersion.clientInterceptor())
                         .build()));
     }
 

@@ -37,6 +37,7 @@ import dev.skiff.metadata.Uuid;
 import dev.skiff.metadata.quorum.MetadataQuorum;
 import dev.skiff.metadata.quorum.QuorumConfig;
 import dev.skiff.metadata.quorum.QuorumVoter;
+import dev.skiff.proto.RpcVersion;
 import dev.skiff.proto.v1.ErrorCode;
 import dev.skiff.proto.v1.MetadataRequest;
 import dev.skiff.proto.v1.MetadataResponse;
@@ -438,6 +439,7 @@ public final class SkiffNode implements AutoCloseable {
                 .addService(new GroupService(groups, offsetsTopic()).withPeerAddress())
                 .addService(ProtoReflectionServiceV1.newInstance()) // grpcurl asks v1 first
                 .addService(ProtoReflectionService.newInstance()) // v1alpha, for older tools
+                .intercept(RpcVersion.serverInterceptor())
                 .maxInboundMessageSize(config.logDefaults().maxMessageBytes() * 2 + 1024 * 1024)
                 .build();
         try {

@@ -2,6 +2,7 @@ package dev.skiff.broker.replica;
 
 import com.google.protobuf.ByteString;
 import dev.skiff.log.TopicPartition;
+import dev.skiff.proto.RpcVersion;
 import dev.skiff.proto.v1.ErrorCode;
 import dev.skiff.proto.v1.ReplicaFetchPartition;
 import dev.skiff.proto.v1.ReplicaFetchRequest;
@@ -211,6 +212,7 @@ final class ReplicaFetcher implements Runnable {
                     .usePlaintext()
                     // max_bytes, plus one batch that may be as large as a topic's max.message.bytes
                     .maxInboundMessageSize(Integer.MAX_VALUE)
+                    .intercept(RpcVersion.clientInterceptor())
                     .build();
         }
         BlockingQueue<Object> inbox = new LinkedBlockingQueue<>();

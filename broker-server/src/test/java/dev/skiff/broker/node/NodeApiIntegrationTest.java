@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
@@ -236,6 +237,32 @@ class NodeApiIntegrationTest {
                 2,
                 produce(node, "acks0", 0, 1, batch(Compression.NONE, 1_000, "after"))
                         .getBaseOffset());
+    }
+
+    private dev.skiff.proto.v1.BrokerGrpc.BrokerBlockingStub withRpcVersion(String version) {
+        io.grpc.Metadata headers = new io.grpc.Metadata();
+        headers.put(dev.skiff.proto.RpcVersion.HEADER, version);
+        return node.broker().withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
+
+    @Test
+    void aCallOfANewerRpcVersionIsRefusedNamingBothVersions() {
+        MetadataRequest any = MetadataRequest.getDefaultInstance();
+        io.grpc.StatusRuntimeException newer = assertThrows(
+                io.grpc.StatusRuntimeException.class, () -> withRpcVersion("2").metadata(any));
+        assertEquals(io.grpc.Status.Code.FAILED_PRECONDITION, newer.getStatus().getCode());
+        String message = newer.getStatus().getDescription();
+        assertTrue(message.contains("version 2") && message.contains("version 1"), message);
+        assertTrue(message.contains("upgrade the brokers"), message);
+        io.grpc.StatusRuntimeException garbled =
+                assertThrows(io.grpc.StatusRuntimeException.class, () -> withRpcVersion("two")
+                        .metadata(any));
+        assertEquals(io.grpc.Status.Code.INVALID_ARGUMENT, garbled.getStatus().getCode());
+        assertTrue(
+                garbled.getStatus().getDescription().contains("'two'"),
+                garbled.getStatus().getDescription());
+        assertEquals(1, withRpcVersion("1").metadata(any).getBrokersCount(), "the current version is served");
+        assertEquals(1, node.broker().metadata(any).getBrokersCount(), "a call without the header is served");
     }
 
     @Test
