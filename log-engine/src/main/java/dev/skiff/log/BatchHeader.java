@@ -155,7 +155,8 @@ public final class BatchHeader {
         if (remaining < HEADER_BYTES) {
             throw corrupt("truncated batch header: " + remaining + " bytes left, a header needs " + HEADER_BYTES);
         }
-        int size = sizeBytes(b, pos);
+        // In long: a length field near Integer.MAX_VALUE plus the 12-byte overhead would wrap.
+        long size = (long) b.getInt(pos + LENGTH_OFFSET) + LOG_OVERHEAD;
         if (size < HEADER_BYTES) {
             throw corrupt("batch length " + size + " is smaller than the " + HEADER_BYTES + "-byte header");
         }
@@ -180,7 +181,7 @@ public final class BatchHeader {
             throw corrupt("batch CRC mismatch: stored " + Long.toHexString(stored) + ", computed "
                     + Long.toHexString(computed));
         }
-        return size;
+        return (int) size; // at most max.message.bytes, an int
     }
 
     private static LogException corrupt(String message) {

@@ -98,7 +98,6 @@ class LogBatchValidationTest {
                 malformed("length one byte short of a header", b -> withLengthField(b, header - 1), "smaller than"),
                 malformed("length zero", b -> withLengthField(b, 0), "smaller than"),
                 malformed("negative length", b -> withLengthField(b, -100), "smaller than"),
-                malformed("length overflows int", b -> withLengthField(b, Integer.MAX_VALUE), ""),
                 malformed(
                         "length one byte larger than the buffer",
                         b -> withLengthField(b, b.getInt(BatchHeader.LENGTH_OFFSET) + 1),
@@ -185,6 +184,21 @@ class LogBatchValidationTest {
             assertEquals(LogError.MESSAGE_TOO_LARGE, e.error(), e.getMessage());
             assertTrue(e.getMessage().contains("max.message.bytes"), e.getMessage());
             before.assertSame(snapshot(log), "oversized length");
+        }
+    }
+
+    @Test
+    void aLengthThatWouldOverflowAnIntIsReportedAsTheSizeItClaims() throws IOException {
+        try (Log log = logWithData("overflow-0")) {
+            Snapshot before = snapshot(log);
+            ByteBuffer bad = withLengthField(RecoveryFixture.batchNumber(2), Integer.MAX_VALUE);
+
+            LogException e = assertThrows(LogException.class, () -> log.appendAsLeader(bad, 3));
+
+            assertEquals(LogError.MESSAGE_TOO_LARGE, e.error(), e.getMessage());
+            // 2^31 - 1 after the length field, plus the 12 bytes of offset and length: no wrap.
+            assertTrue(e.getMessage().contains("batch of 2147483659 bytes exceeds max.message.bytes"), e.getMessage());
+            before.assertSame(snapshot(log), "overflowing length");
         }
     }
 
