@@ -102,18 +102,28 @@ public final class LogLoader {
             long base = ordered.get(i);
             LogSegment s = LogSegment.open(dir, base, config);
             boolean mustRecover = recoverFrom != null && base >= recoverFrom;
-            if (!mustRecover) {
-                try {
-                    s.loadTrustingIndexes();
-                } catch (IndexFile.CorruptIndexException e) {
-                    mustRecover = true;
-                }
-            }
             int truncated = 0;
-            if (mustRecover) {
-                truncated = s.recover(config.maxMessageBytes(), config.segmentIndexBytes());
-                s.onRolled();
-                scanned = true;
+            try {
+                if (!mustRecover) {
+                    try {
+                        s.loadTrustingIndexes();
+                    } catch (IndexFile.CorruptIndexException e) {
+                        mustRecover = true;
+                    }
+                }
+                if (mustRecover) {
+                    truncated = s.recover(config.maxMessageBytes(), config.segmentIndexBytes());
+                    s.onRolled();
+                    scanned = true;
+                }
+            } catch (IOException | RuntimeException e) {
+                // Not yet in segments, whose members the caller closes: close this one here.
+                try {
+                    s.close();
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
             }
             if (!segments.isEmpty() && segments.lastEntry().getValue().nextOffset() > base) {
                 s.close();

@@ -105,9 +105,22 @@ class LogIoFailureTest {
         Files.createDirectories(dir);
         Path segment = linkSegment(dir, 0, DEV_FULL);
 
+        long handlesBefore = openHandles();
         IOException e = assertThrows(IOException.class, () -> LogTestSupport.open(dir, CONFIG, clock));
 
         assertFalse(e instanceof LogOfflineException, "no log was opened to go offline");
         assertTrue(e.getMessage().contains(segment.toString()), e.getMessage());
+        assertEquals(handlesBefore, openHandles(), "the failed open closed the files it opened");
+    }
+
+    /** This JVM's open file descriptors (Linux), or -1 where /proc cannot tell. */
+    private static long openHandles() throws IOException {
+        Path fds = Path.of("/proc/self/fd");
+        if (!Files.isDirectory(fds)) {
+            return -1;
+        }
+        try (var list = Files.list(fds)) {
+            return list.count() - 1; // the listing's own descriptor
+        }
     }
 }
