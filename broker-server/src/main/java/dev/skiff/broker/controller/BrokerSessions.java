@@ -91,4 +91,29 @@ public final class BrokerSessions {
         seenUnfenced = unfenced;
         return out;
     }
+
+    /**
+     * The unfenced brokers silent for longer than {@code silenceMs} but not yet for a session, at
+     * {@code nowMs}: the ones worth a look before their session runs out (see {@code Liveness}).
+     * Judged on the times as the last {@link #expired} check left them.
+     */
+    public synchronized List<Integer> silentLongerThan(
+            Collection<Integer> unfencedBrokers, long silenceMs, long nowMs) {
+        List<Integer> out = new ArrayList<>();
+        for (int id : unfencedBrokers) {
+            Long seen = lastSeenMs.get(id);
+            if (seen != null && nowMs - seen > silenceMs) {
+                out.add(id);
+            }
+        }
+        return out;
+    }
+
+    /** The broker was fenced before its session ran out: a later unfencing starts a new one. */
+    public synchronized void end(int nodeId) {
+        lastSeenMs.remove(nodeId);
+        if (seenUnfenced != null) {
+            seenUnfenced.remove(nodeId);
+        }
+    }
 }

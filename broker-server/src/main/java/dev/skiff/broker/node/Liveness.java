@@ -8,6 +8,7 @@ import dev.skiff.metadata.BrokerRegistration;
 import dev.skiff.metadata.ControllerDecisions;
 import dev.skiff.metadata.Decision;
 import dev.skiff.metadata.Endpoint;
+import dev.skiff.metadata.MetadataImage;
 import dev.skiff.metadata.Uuid;
 import dev.skiff.metadata.quorum.MetadataQuorum;
 import dev.skiff.proto.RpcVersion;
@@ -28,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * Broker liveness, both ends: this broker heartbeats the active controller every {@code
  * broker.heartbeat.interval.ms} (and asks to be unfenced if it finds itself fenced while alive);
  * while this node is the active controller, brokers silent for {@code broker.session.timeout.ms}
- * are fenced, which moves their leaderships away (DESIGN §4).
+ * are fenced, which moves their leaderships away (DESIGN §4), and so are brokers silent for two
+ * heartbeat intervals whose client port refuses connections.
  *
  * <p>Threads: each task runs on the node's liveness scheduler and never overlaps itself; {@code
  * heartbeat} and {@link #close} share the channel map under this object's lock (answers come on
@@ -55,6 +58,7 @@ final class Liveness implements AutoCloseable {
     private final Uuid incarnationId;
     private final Clock clock;
     private final Map<Integer, ManagedChannel> channels = new HashMap<>();
+    private final PortProbe probes;
     private boolean wasActiveController;
     private volatile boolean unfencing = true;
     private volatile boolean fencedWhileAlive;
@@ -74,6 +78,7 @@ final class Liveness implements AutoCloseable {
         this.sessions = sessions;
         this.incarnationId = incarnationId;
         this.clock = clock;
+        this.probes = new PortProbe(config.brokerHeartbeatIntervalMs());
     }
 
     /**
@@ -172,7 +177,13 @@ final class Liveness implements AutoCloseable {
                         .build()));
     }
 
-    /** While this node is the active controller, fences every broker whose session expired. */
+    /**
+     * While this node is the active controller, fences every broker whose session expired, and
+     * every broker silent for two heartbeat intervals whose client port refuses connections: a
+     * process killed with kill -9 is fenced within about that, instead of a whole session later,
+     * while a paused, slow or partitioned broker (whose port accepts, or does not answer) still
+     * gets its whole session ({@link PortProbe}).
+     */
     void fenceSilentBrokers() {
         if (!quorum.isLeader()) {
             wasActiveController = false;
@@ -182,18 +193,37 @@ final class Liveness implements AutoCloseable {
             sessions.startTerm(clock.millis());
             wasActiveController = true;
         }
-        List<Integer> unfenced = quorum.image().unfencedBrokers().stream()
-                .map(BrokerRegistration::nodeId)
-                .toList();
-        for (int id : sessions.expired(unfenced, clock.millis())) {
-            Decision<Integer> d = controller.run(
-                    image -> decisions.fenceBroker(image, id), Duration.ofMillis(config.brokerSessionTimeoutMs()));
-            LOG.warn(
-                    "fenced broker {}: no heartbeat for more than {} ms ({})",
-                    id,
-                    config.brokerSessionTimeoutMs(),
-                    d.isAccepted() ? "its partitions have new leaders or none" : d);
+        MetadataImage image = quorum.image();
+        List<Integer> unfenced =
+                image.unfencedBrokers().stream().map(BrokerRegistration::nodeId).toList();
+        long now = clock.millis();
+        for (int id : sessions.expired(unfenced, now)) {
+            fence(id, "no heartbeat for more than " + config.brokerSessionTimeoutMs() + " ms");
         }
+        long silenceMs = 2 * config.brokerHeartbeatIntervalMs();
+        Set<Integer> refused = probes.takeRefused();
+        for (int id : sessions.silentLongerThan(unfenced, silenceMs, now)) {
+            Optional<Endpoint> endpoint = image.broker(id).flatMap(b -> b.endpoint(ServerConfig.CLIENT_LISTENER));
+            if (id == config.nodeId() || endpoint.isEmpty()) {
+                continue;
+            }
+            Endpoint e = endpoint.get();
+            if (refused.contains(id)) {
+                sessions.end(id);
+                fence(
+                        id,
+                        "no heartbeat for more than " + silenceMs + " ms, and " + e.host() + ":" + e.port()
+                                + " refuses connections (the process is gone)");
+            } else {
+                probes.probe(id, e.host(), e.port(), now);
+            }
+        }
+    }
+
+    private void fence(int id, String why) {
+        Decision<Integer> d = controller.run(
+                image -> decisions.fenceBroker(image, id), Duration.ofMillis(config.brokerSessionTimeoutMs()));
+        LOG.warn("fenced broker {}: {} ({})", id, why, d.isAccepted() ? "its partitions have new leaders or none" : d);
     }
 
     /** A broker in controlled shutdown stays fenced: it no longer asks to be unfenced. */
@@ -205,5 +235,6 @@ final class Liveness implements AutoCloseable {
     public synchronized void close() {
         channels.values().forEach(ManagedChannel::shutdownNow);
         channels.clear();
+        probes.close();
     }
 }

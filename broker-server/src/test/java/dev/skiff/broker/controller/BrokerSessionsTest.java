@@ -73,4 +73,30 @@ class BrokerSessionsTest {
         assertEquals(List.of(2), checks(s, List.of(2, 3), 6000, 6000));
         assertEquals(List.of(3), checks(s, List.of(3), 6100, 6100), "never heard of: a full session from first sight");
     }
+
+    @Test
+    void silentBrokersAreTheOnesPastTheSilenceButNotYetPastTheSession() {
+        BrokerSessions s = new BrokerSessions(1000, 250);
+        s.startTerm(0);
+        s.heartbeat(1, 0);
+        s.heartbeat(2, 0);
+        s.expired(List.of(1, 2, 3), 0);
+        s.heartbeat(2, 400);
+        assertEquals(List.of(1, 3), s.silentLongerThan(List.of(1, 2, 3), 500, 600));
+        assertEquals(List.of(), s.silentLongerThan(List.of(2), 500, 600), "only the unfenced brokers named");
+        assertEquals(List.of(1, 2, 3), s.silentLongerThan(List.of(1, 2, 3), 500, 901));
+    }
+
+    @Test
+    void aBrokerFencedEarlyHasItsSessionEndedAndANewOneOnItsNextUnfencing() {
+        BrokerSessions s = new BrokerSessions(1000, 250);
+        s.startTerm(0);
+        s.heartbeat(1, 0);
+        s.expired(List.of(1), 0);
+        s.end(1);
+        assertEquals(List.of(), s.silentLongerThan(List.of(1), 500, 700), "no session: nothing to judge");
+        assertEquals(List.of(), checks(s, List.of(), 100, 2000), "fenced meanwhile");
+        assertEquals(List.of(), checks(s, List.of(1), 2100, 3100), "unfenced at 2100: a session from then");
+        assertEquals(List.of(1), checks(s, List.of(1), 3200, 3200));
+    }
 }
