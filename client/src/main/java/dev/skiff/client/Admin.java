@@ -13,6 +13,7 @@ import dev.skiff.client.internals.HostPort;
 import dev.skiff.proto.v1.AdminGrpc;
 import dev.skiff.proto.v1.AlterConfigsRequest;
 import dev.skiff.proto.v1.AlterConfigsResponse;
+import dev.skiff.proto.v1.AlterPartitionReassignmentsResponse;
 import dev.skiff.proto.v1.CreatePartitionsRequest;
 import dev.skiff.proto.v1.CreatePartitionsResponse;
 import dev.skiff.proto.v1.CreateTopicsRequest;
@@ -34,6 +35,7 @@ import dev.skiff.proto.v1.ElectLeadersResponse;
 import dev.skiff.proto.v1.GroupGrpc;
 import dev.skiff.proto.v1.ListGroupsRequest;
 import dev.skiff.proto.v1.ListGroupsResponse;
+import dev.skiff.proto.v1.ListPartitionReassignmentsResponse;
 import dev.skiff.proto.v1.ListTopicsRequest;
 import dev.skiff.proto.v1.ListTopicsResponse;
 import dev.skiff.proto.v1.OffsetCommitResponse;
@@ -318,6 +320,60 @@ public final class Admin implements AutoCloseable {
                                 timeoutMs),
                         (ElectLeadersResponse resp, Set<String> keys) -> AdminProtocol.elected(resp, ALL),
                         false)
+                .value(ALL);
+    }
+
+    /**
+     * Moves each partition to its target replicas (the first is the preferred leader), or, for an
+     * empty target, cancels its move, as Kafka's {@code Admin.alterPartitionReassignments}. Each
+     * future completes once the controller has committed the start (the copy goes on in the
+     * background: see {@link #listPartitionReassignments}); a bad target fails with {@link
+     * Errors#INVALID_REPLICA_ASSIGNMENT}, a cancel of a partition not being moved with {@link
+     * Errors#NO_REASSIGNMENT_IN_PROGRESS}.
+     */
+    public KeyedResult<TopicPartition, Void> alterPartitionReassignments(
+            Map<TopicPartition, Optional<List<Integer>>> targets) {
+        Map<TopicPartition, Optional<List<Integer>>> copy = new LinkedHashMap<>();
+        targets.forEach((tp, r) -> copy.put(tp, r.map(List::copyOf)));
+        return AdminCall.run(
+                "AlterPartitionReassignments",
+                ctx,
+                copy.keySet(),
+                (node, partitions, timeoutMs) -> channels.call(
+                        node,
+                        AdminGrpc.getAlterPartitionReassignmentsMethod(),
+                        AdminProtocol.reassign(copy, partitions, timeoutMs),
+                        timeoutMs),
+                (AlterPartitionReassignmentsResponse resp, Set<TopicPartition> partitions) ->
+                        AdminProtocol.reassigned(resp, partitions),
+                false);
+    }
+
+    /** Every partition being moved, as Kafka's {@code Admin.listPartitionReassignments}. */
+    public CompletableFuture<SortedMap<TopicPartition, PartitionReassignment>> listPartitionReassignments() {
+        return listPartitionReassignments(Optional.empty());
+    }
+
+    /** Those of {@code partitions} being moved; the others are left out of the answer. */
+    public CompletableFuture<SortedMap<TopicPartition, PartitionReassignment>> listPartitionReassignments(
+            Set<TopicPartition> partitions) {
+        return listPartitionReassignments(Optional.of(Set.copyOf(partitions)));
+    }
+
+    private CompletableFuture<SortedMap<TopicPartition, PartitionReassignment>> listPartitionReassignments(
+            Optional<Set<TopicPartition>> partitions) {
+        return AdminCall.run(
+                        "ListPartitionReassignments",
+                        ctx,
+                        Set.of(ALL),
+                        (node, keys, timeoutMs) -> channels.call(
+                                node,
+                                AdminGrpc.getListPartitionReassignmentsMethod(),
+                                AdminProtocol.listReassignments(partitions),
+                                timeoutMs),
+                        (ListPartitionReassignmentsResponse resp, Set<String> keys) ->
+                                AdminProtocol.reassignments(resp, ALL),
+                        true)
                 .value(ALL);
     }
 

@@ -56,6 +56,7 @@ public enum Errors {
     INVALID_PARTITIONS(37, false, "Number of partitions is below 1."),
     INVALID_REPLICATION_FACTOR(
             38, false, "Replication factor is below 1 or larger than the number of available brokers."),
+    INVALID_REPLICA_ASSIGNMENT(39, false, "Replica assignment is invalid."),
     INVALID_CONFIG(40, false, "Configuration is invalid."),
     NOT_CONTROLLER(41, true, "This is not the correct controller for this cluster."),
     INVALID_REQUEST(42, false, "This most likely occurs because of a request being malformed by the client library."),
@@ -83,6 +84,7 @@ public enum Errors {
             "The broker rejected this static consumer since another consumer with the same group.instance.id has"
                     + " registered with a different member.id."),
     ELECTION_NOT_NEEDED(84, false, "Leader election not needed for topic partition."),
+    NO_REASSIGNMENT_IN_PROGRESS(85, false, "No partition reassignment is in progress."),
     GROUP_SUBSCRIBED_TO_TOPIC(86, false, "The consumer group is actively subscribed to the topic"),
     INVALID_RECORD(87, false, "This record has failed the validation on broker and hence will be rejected."),
     INVALID_UPDATE_VERSION(108, false, "The given update version was invalid.");

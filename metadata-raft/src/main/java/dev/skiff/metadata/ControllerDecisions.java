@@ -317,6 +317,23 @@ public final class ControllerDecisions {
         return PreferredLeaders.elect(image, partitions);
     }
 
+    /**
+     * Starts, changes or cancels the reassignment of each named partition (Kafka's
+     * AlterPartitionReassignments); each gets its own result. See {@link Reassignments}.
+     */
+    public Decision<List<Reassignments.Result>> alterReassignments(
+            MetadataImage image, List<Reassignments.Request> requests) {
+        return Reassignments.alter(image, requests);
+    }
+
+    /**
+     * Completes every reassignment whose target replicas are all in the ISR; the answer is how
+     * many. The active controller runs it now and then, for the ones no ISR change completed.
+     */
+    public Decision<Integer> completeReassignments(MetadataImage image) {
+        return Reassignments.completeAll(image);
+    }
+
     private Uuid newTopicId(MetadataImage image) {
         while (true) {
             Uuid id = Uuid.random(random);

@@ -78,6 +78,29 @@ public final class ImageInvariants {
         return Optional.empty();
     }
 
+    /**
+     * What is wrong with a partition's reassignment state, or empty if nothing: adding and removing
+     * replicas are distinct replicas, never both, and leave at least one target replica.
+     */
+    public static Optional<String> reassignmentProblem(
+            List<Integer> replicas, List<Integer> adding, List<Integer> removing) {
+        if (new HashSet<>(adding).size() != adding.size() || new HashSet<>(removing).size() != removing.size()) {
+            return Optional.of(
+                    "its adding replicas " + adding + " or removing replicas " + removing + " name a broker twice");
+        }
+        if (!replicas.containsAll(adding) || !replicas.containsAll(removing)) {
+            return Optional.of("its adding replicas " + adding + " and removing replicas " + removing
+                    + " must be among its replicas " + replicas);
+        }
+        if (adding.stream().anyMatch(removing::contains)) {
+            return Optional.of("a broker is both adding and removing (" + adding + ", " + removing + ")");
+        }
+        if (removing.size() >= replicas.size()) {
+            return Optional.of("its reassignment removes every replica " + replicas);
+        }
+        return Optional.empty();
+    }
+
     private static void checkTopic(MetadataImage image, String name, TopicImage topic, List<String> problems) {
         if (!name.equals(topic.name())) {
             problems.add("topic '" + topic.name() + "' is filed under the name '" + name + "'");
@@ -107,6 +130,8 @@ public final class ImageInvariants {
                 problems.add("partition " + where + " has a negative epoch");
             }
             shapeProblem(partition.replicas(), partition.isr(), partition.leader())
+                    .ifPresent(p -> problems.add("partition " + where + ": " + p));
+            reassignmentProblem(partition.replicas(), partition.addingReplicas(), partition.removingReplicas())
                     .ifPresent(p -> problems.add("partition " + where + ": " + p));
         }
     }

@@ -77,8 +77,21 @@ public record IsrChange(
         if (request.newIsr().equals(p.isr())) {
             return new Decision.Accepted<>(p, MetadataBatch.getDefaultInstance());
         }
+        Optional<Reassignments.Completion> completion =
+                Reassignments.completionWith(image, topic.get(), p, request.newIsr());
+        if (completion.isPresent()) {
+            return ControllerDecisions.checked(
+                    image, completion.get().after(), List.of(completion.get().record()));
+        }
         PartitionState next = new PartitionState(
-                p.index(), p.replicas(), request.newIsr(), p.leader(), p.leaderEpoch(), p.partitionEpoch() + 1);
+                p.index(),
+                p.replicas(),
+                request.newIsr(),
+                p.leader(),
+                p.leaderEpoch(),
+                p.partitionEpoch() + 1,
+                p.addingReplicas(),
+                p.removingReplicas());
         return ControllerDecisions.checked(
                 image,
                 next,

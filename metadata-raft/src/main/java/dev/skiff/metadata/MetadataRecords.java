@@ -21,7 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Builds metadata records of the current {@link MetadataVersions#RECORD_VERSION}. The controller
+ * Builds metadata records, each of the oldest version that holds it ({@link MetadataVersions}). The controller
  * decisions use it; so can tests and tools. Nothing here validates: {@link MetadataImage#apply}
  * does, against the image the records are applied to.
  */
@@ -88,14 +88,20 @@ public final class MetadataRecords {
     }
 
     public static MetadataRecord partition(Uuid topicId, PartitionState partition) {
-        return base().setPartition(PartitionRecord.newBuilder()
+        return base().setVersion(
+                        partition.isReassigning()
+                                ? MetadataVersions.REASSIGNMENT_RECORD_VERSION
+                                : MetadataVersions.BASE_RECORD_VERSION)
+                .setPartition(PartitionRecord.newBuilder()
                         .setTopicId(topicId.toProto())
                         .setIndex(partition.index())
                         .addAllReplicas(partition.replicas())
                         .addAllIsr(partition.isr())
                         .setLeader(partition.leader())
                         .setLeaderEpoch(partition.leaderEpoch())
-                        .setPartitionEpoch(partition.partitionEpoch()))
+                        .setPartitionEpoch(partition.partitionEpoch())
+                        .addAllAddingReplicas(partition.addingReplicas())
+                        .addAllRemovingReplicas(partition.removingReplicas()))
                 .build();
     }
 
@@ -111,8 +117,15 @@ public final class MetadataRecords {
                 .setExpectedPartitionEpoch(expectedPartitionEpoch);
     }
 
+    /** The change as a record: of version 2 if it touches reassignment state, else 1. */
     public static MetadataRecord partitionChange(PartitionChangeRecord.Builder change) {
-        return base().setPartitionChange(change).build();
+        boolean reassignment = change.hasAddingReplicas() || change.hasRemovingReplicas();
+        return base().setVersion(
+                        reassignment
+                                ? MetadataVersions.REASSIGNMENT_RECORD_VERSION
+                                : MetadataVersions.BASE_RECORD_VERSION)
+                .setPartitionChange(change)
+                .build();
     }
 
     public static BrokerIds brokerIds(Collection<Integer> ids) {
@@ -153,6 +166,6 @@ public final class MetadataRecords {
     }
 
     private static MetadataRecord.Builder base() {
-        return MetadataRecord.newBuilder().setVersion(MetadataVersions.RECORD_VERSION);
+        return MetadataRecord.newBuilder().setVersion(MetadataVersions.BASE_RECORD_VERSION);
     }
 }

@@ -37,6 +37,7 @@ public final class MetadataSnapshots {
             broker.endpoints().forEach(e -> b.addEndpoints(e.toProto()));
             data.addBrokers(b);
         }
+        boolean reassigning = false;
         for (TopicImage topic : image.topics()) {
             TopicData.Builder t = TopicData.newBuilder()
                     .setName(topic.name())
@@ -49,7 +50,10 @@ public final class MetadataSnapshots {
                         .addAllIsr(p.isr())
                         .setLeader(p.leader())
                         .setLeaderEpoch(p.leaderEpoch())
-                        .setPartitionEpoch(p.partitionEpoch()));
+                        .setPartitionEpoch(p.partitionEpoch())
+                        .addAllAddingReplicas(p.addingReplicas())
+                        .addAllRemovingReplicas(p.removingReplicas()));
+                reassigning |= p.isReassigning();
             }
             data.addTopics(t);
         }
@@ -57,7 +61,10 @@ public final class MetadataSnapshots {
                 .forEach((name, configs) -> data.addBrokerConfigs(
                         ResourceConfigData.newBuilder().setResourceName(name).putAllConfigs(configs)));
         return MetadataSnapshot.newBuilder()
-                .setFormatVersion(MetadataVersions.SNAPSHOT_FORMAT_VERSION)
+                .setFormatVersion(
+                        reassigning
+                                ? MetadataVersions.SNAPSHOT_FORMAT_VERSION
+                                : MetadataVersions.BASE_SNAPSHOT_FORMAT_VERSION)
                 .setLastAppliedTerm(lastAppliedTerm)
                 .setLastAppliedIndex(lastAppliedIndex)
                 .setImage(data)
@@ -135,7 +142,9 @@ public final class MetadataSnapshots {
                     p.getIsrList(),
                     p.getLeader(),
                     p.getLeaderEpoch(),
-                    p.getPartitionEpoch()));
+                    p.getPartitionEpoch(),
+                    p.getAddingReplicasList(),
+                    p.getRemovingReplicasList()));
         }
         return new TopicImage(t.getName(), Uuid.fromProto(t.getTopicId()), t.getConfigsMap(), partitions);
     }

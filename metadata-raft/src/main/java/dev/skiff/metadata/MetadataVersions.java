@@ -9,11 +9,27 @@ import java.util.Optional;
  * to write new versions.
  */
 public final class MetadataVersions {
-    /** The version of every {@code MetadataRecord} this node writes, and the newest it reads. */
-    public static final int RECORD_VERSION = 1;
+    /**
+     * The newest {@code MetadataRecord} version this node reads. It writes version 2 only for the
+     * records that carry reassignment state (adding and removing replicas), and version 1 for every
+     * other, so that a cluster being upgraded keeps working until someone reassigns a partition.
+     */
+    public static final int RECORD_VERSION = 2;
 
-    /** The version of every {@code MetadataSnapshot} this node writes, and the newest it reads. */
-    public static final int SNAPSHOT_FORMAT_VERSION = 1;
+    /** The version of a record that sets no field newer than version 1. */
+    public static final int BASE_RECORD_VERSION = 1;
+
+    /** The version of a record that carries reassignment state. */
+    public static final int REASSIGNMENT_RECORD_VERSION = 2;
+
+    /**
+     * The newest {@code MetadataSnapshot} format this node reads; it writes version 2 only when a
+     * partition in the image is being reassigned, and version 1 otherwise.
+     */
+    public static final int SNAPSHOT_FORMAT_VERSION = 2;
+
+    /** The snapshot format of an image in which no partition is being reassigned. */
+    public static final int BASE_SNAPSHOT_FORMAT_VERSION = 1;
 
     private static final int OLDEST_VERSION = 1;
 

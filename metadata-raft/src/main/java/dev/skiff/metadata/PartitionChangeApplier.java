@@ -41,7 +41,12 @@ final class PartitionChangeApplier {
         List<Integer> replicas = record.hasReplicas() ? record.getReplicas().getIdsList() : current.replicas();
         List<Integer> isr = record.hasIsr() ? record.getIsr().getIdsList() : current.isr();
         int leader = record.hasLeader() ? record.getLeader() : current.leader();
-        Optional<String> shape = ImageInvariants.shapeProblem(replicas, isr, leader);
+        List<Integer> adding =
+                record.hasAddingReplicas() ? record.getAddingReplicas().getIdsList() : current.addingReplicas();
+        List<Integer> removing =
+                record.hasRemovingReplicas() ? record.getRemovingReplicas().getIdsList() : current.removingReplicas();
+        Optional<String> shape = ImageInvariants.shapeProblem(replicas, isr, leader)
+                .or(() -> ImageInvariants.reassignmentProblem(replicas, adding, removing));
         if (shape.isPresent()) {
             throw RecordApplier.invalid("the change would leave partition " + where + " invalid: " + shape.get());
         }
@@ -52,14 +57,16 @@ final class PartitionChangeApplier {
         if (!leaderChanged
                 && leaderEpoch == current.leaderEpoch()
                 && replicas.equals(current.replicas())
-                && isr.equals(current.isr())) {
+                && isr.equals(current.isr())
+                && adding.equals(current.addingReplicas())
+                && removing.equals(current.removingReplicas())) {
             throw RecordApplier.invalid("the change to partition " + where + " changes nothing");
         }
         if (current.partitionEpoch() == Integer.MAX_VALUE) {
             throw RecordApplier.invalid("the partition epoch of " + where + " cannot rise past " + Integer.MAX_VALUE);
         }
-        PartitionState changed =
-                new PartitionState(current.index(), replicas, isr, leader, leaderEpoch, current.partitionEpoch() + 1);
+        PartitionState changed = new PartitionState(
+                current.index(), replicas, isr, leader, leaderEpoch, current.partitionEpoch() + 1, adding, removing);
         List<PartitionState> partitions = new ArrayList<>(topic.partitions());
         partitions.set(current.index(), changed);
         draft.putTopic(new TopicImage(topic.name(), topic.id(), topic.configs(), partitions));

@@ -315,13 +315,20 @@ final class RecordApplier {
                                 + " partition is placed on unfenced brokers only (decide the placement again)");
             }
         }
+        Optional<String> reassignment = ImageInvariants.reassignmentProblem(
+                record.getReplicasList(), record.getAddingReplicasList(), record.getRemovingReplicasList());
+        if (reassignment.isPresent()) {
+            throw invalid("partition " + where + ": " + reassignment.get());
+        }
         PartitionState partition = new PartitionState(
                 record.getIndex(),
                 record.getReplicasList(),
                 record.getIsrList(),
                 record.getLeader(),
                 record.getLeaderEpoch(),
-                record.getPartitionEpoch());
+                record.getPartitionEpoch(),
+                record.getAddingReplicasList(),
+                record.getRemovingReplicasList());
         List<PartitionState> partitions = new ArrayList<>(topic.partitions());
         partitions.add(partition);
         draft.putTopic(new TopicImage(topic.name(), topic.id(), topic.configs(), partitions));

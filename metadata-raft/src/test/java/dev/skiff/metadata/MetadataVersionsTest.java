@@ -23,7 +23,7 @@ class MetadataVersionsTest {
         assertEquals(ErrorCode.UNSUPPORTED_VERSION, rejected.error());
         assertEquals(0, rejected.recordIndex());
         assertTrue(
-                rejected.message().contains("version 2 is newer than this node knows (newest 1)"), rejected.message());
+                rejected.message().contains("version 3 is newer than this node knows (newest 2)"), rejected.message());
     }
 
     @Test
@@ -49,7 +49,7 @@ class MetadataVersionsTest {
                 () -> MetadataSnapshots.restore(MetadataSnapshots.parse(newer.toByteArray())));
 
         assertTrue(
-                e.getMessage().contains("metadata snapshot version 7 is newer than this node knows (newest 1)"),
+                e.getMessage().contains("metadata snapshot version 7 is newer than this node knows (newest 2)"),
                 e.getMessage());
     }
 

@@ -11,7 +11,9 @@ import dev.skiff.metadata.Decision;
 import dev.skiff.metadata.ImageViews;
 import dev.skiff.metadata.MetadataImage;
 import dev.skiff.metadata.NewTopic;
+import dev.skiff.metadata.PartitionState;
 import dev.skiff.metadata.PreferredLeaders;
+import dev.skiff.metadata.Reassignments;
 import dev.skiff.metadata.TopicImage;
 import dev.skiff.metadata.quorum.QuorumReplication;
 import dev.skiff.proto.v1.AdminGrpc;
@@ -20,6 +22,8 @@ import dev.skiff.proto.v1.AlterConfigsResource;
 import dev.skiff.proto.v1.AlterConfigsResponse;
 import dev.skiff.proto.v1.AlterConfigsResult;
 import dev.skiff.proto.v1.AlterOp;
+import dev.skiff.proto.v1.AlterPartitionReassignmentsRequest;
+import dev.skiff.proto.v1.AlterPartitionReassignmentsResponse;
 import dev.skiff.proto.v1.AlterableConfig;
 import dev.skiff.proto.v1.ConfigEntry;
 import dev.skiff.proto.v1.ConfigSource;
@@ -44,12 +48,17 @@ import dev.skiff.proto.v1.ElectLeadersRequest;
 import dev.skiff.proto.v1.ElectLeadersResponse;
 import dev.skiff.proto.v1.ElectionType;
 import dev.skiff.proto.v1.ErrorCode;
+import dev.skiff.proto.v1.ListPartitionReassignmentsRequest;
+import dev.skiff.proto.v1.ListPartitionReassignmentsResponse;
 import dev.skiff.proto.v1.ListTopicsRequest;
 import dev.skiff.proto.v1.ListTopicsResponse;
+import dev.skiff.proto.v1.OngoingReassignment;
 import dev.skiff.proto.v1.PartitionCountUpdate;
 import dev.skiff.proto.v1.PartitionElectionResult;
+import dev.skiff.proto.v1.PartitionReassignmentResult;
 import dev.skiff.proto.v1.QuorumReplica;
 import dev.skiff.proto.v1.QuorumVoter;
+import dev.skiff.proto.v1.ReassignablePartition;
 import dev.skiff.proto.v1.ResourceType;
 import dev.skiff.proto.v1.TopicDescription;
 import dev.skiff.proto.v1.TopicPartitions;
@@ -403,6 +412,65 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
         } else {
             Decision.Refused<List<PreferredLeaders.Result>> no = (Decision.Refused<List<PreferredLeaders.Result>>) d;
             response.setError(no.error()).setErrorMessage(no.message());
+        }
+        answer(out, response.build());
+    }
+
+    @Override
+    public void alterPartitionReassignments(
+            AlterPartitionReassignmentsRequest request, StreamObserver<AlterPartitionReassignmentsResponse> out) {
+        AlterPartitionReassignmentsResponse.Builder response = AlterPartitionReassignmentsResponse.newBuilder();
+        List<Reassignments.Request> requests = new ArrayList<>();
+        for (ReassignablePartition p : request.getPartitionsList()) {
+            requests.add(new Reassignments.Request(
+                    new PreferredLeaders.PartitionRef(p.getTopic(), p.getPartition()),
+                    p.hasReplicas() ? Optional.of(p.getReplicas().getIdsList()) : Optional.empty()));
+        }
+        if (requests.isEmpty()) {
+            answer(
+                    out,
+                    response.setError(ErrorCode.INVALID_REQUEST)
+                            .setErrorMessage("the request names no partition to reassign")
+                            .build());
+            return;
+        }
+        Decision<List<Reassignments.Result>> d =
+                controller.run(image -> decisions.alterReassignments(image, requests), timeout(request.getTimeoutMs()));
+        if (d instanceof Decision.Accepted<List<Reassignments.Result>> accepted) {
+            for (Reassignments.Result r : accepted.value()) {
+                response.addResults(PartitionReassignmentResult.newBuilder()
+                        .setTopic(r.partition().topic())
+                        .setPartition(r.partition().partition())
+                        .setError(r.error())
+                        .setErrorMessage(r.message()));
+            }
+        } else {
+            Decision.Refused<List<Reassignments.Result>> no = (Decision.Refused<List<Reassignments.Result>>) d;
+            response.setError(no.error()).setErrorMessage(no.message());
+        }
+        answer(out, response.build());
+    }
+
+    @Override
+    public void listPartitionReassignments(
+            ListPartitionReassignmentsRequest request, StreamObserver<ListPartitionReassignmentsResponse> out) {
+        java.util.Set<PreferredLeaders.PartitionRef> wanted = new java.util.HashSet<>();
+        for (TopicPartitions t : request.getTopicPartitionsList()) {
+            t.getPartitionsList().forEach(p -> wanted.add(new PreferredLeaders.PartitionRef(t.getTopic(), p)));
+        }
+        ListPartitionReassignmentsResponse.Builder response = ListPartitionReassignmentsResponse.newBuilder();
+        for (Map.Entry<PreferredLeaders.PartitionRef, PartitionState> e : Reassignments.ongoing(controller.image())) {
+            if (!wanted.isEmpty() && !wanted.contains(e.getKey())) {
+                continue;
+            }
+            PartitionState p = e.getValue();
+            response.addReassignments(OngoingReassignment.newBuilder()
+                    .setTopic(e.getKey().topic())
+                    .setPartition(e.getKey().partition())
+                    .addAllReplicas(p.replicas())
+                    .addAllAddingReplicas(p.addingReplicas())
+                    .addAllRemovingReplicas(p.removingReplicas())
+                    .addAllIsr(p.isr()));
         }
         answer(out, response.build());
     }

@@ -32,6 +32,7 @@ import dev.skiff.metadata.IsrChange;
 import dev.skiff.metadata.MetadataImage;
 import dev.skiff.metadata.NewTopic;
 import dev.skiff.metadata.PartitionState;
+import dev.skiff.metadata.Reassignments;
 import dev.skiff.metadata.TopicImage;
 import dev.skiff.metadata.Uuid;
 import dev.skiff.metadata.quorum.MetadataQuorum;
@@ -234,10 +235,33 @@ public final class SkiffNode implements AutoCloseable {
         long lagMs = config.replicaLagTimeMaxMs();
         scheduler.scheduleWithFixedDelay(
                 () -> replicas.shrinkLaggingIsrs(lagMs), lagMs / 2, Math.max(1, lagMs / 2), TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(this::completeReassignments, 1, 1, TimeUnit.SECONDS);
         if (config.autoLeaderRebalanceEnable()) {
             LeaderRebalancer rebalancer = new LeaderRebalancer(controller, decisions);
             long everyS = config.leaderImbalanceCheckIntervalSeconds();
             scheduler.scheduleWithFixedDelay(rebalancer::runOnce, everyS, everyS, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * While this node is the active controller, completes the reassignments whose target replicas
+     * are all in sync but that no ISR change completed (their leader could not move yet, or the
+     * target was in sync from the start). Never throws: it is a scheduled task.
+     */
+    private void completeReassignments() {
+        if (!controller.isActiveController()
+                || Reassignments.ongoing(quorum.image()).isEmpty()) {
+            return;
+        }
+        try {
+            Decision<Integer> d = controller.run(decisions::completeReassignments, Duration.ofSeconds(30));
+            if (d instanceof Decision.Accepted<Integer> done && done.value() > 0) {
+                LOG.info("completed {} partition reassignment(s)", done.value());
+            } else if (d instanceof Decision.Refused<Integer> no) {
+                LOG.warn("completing reassignments failed, retried in a second: {}: {}", no.error(), no.message());
+            }
+        } catch (RuntimeException e) {
+            LOG.error("completing reassignments failed; retried in a second", e);
         }
     }
 

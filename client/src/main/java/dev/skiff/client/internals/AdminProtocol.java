@@ -11,6 +11,7 @@ import dev.skiff.client.Errors;
 import dev.skiff.client.NewTopic;
 import dev.skiff.client.Node;
 import dev.skiff.client.PartitionInfo;
+import dev.skiff.client.PartitionReassignment;
 import dev.skiff.client.QuorumVoter;
 import dev.skiff.client.RegisteredBroker;
 import dev.skiff.client.TopicDescription;
@@ -20,8 +21,11 @@ import dev.skiff.proto.v1.AlterConfigsResource;
 import dev.skiff.proto.v1.AlterConfigsResponse;
 import dev.skiff.proto.v1.AlterConfigsResult;
 import dev.skiff.proto.v1.AlterOp;
+import dev.skiff.proto.v1.AlterPartitionReassignmentsRequest;
+import dev.skiff.proto.v1.AlterPartitionReassignmentsResponse;
 import dev.skiff.proto.v1.AlterableConfig;
 import dev.skiff.proto.v1.BrokerEndpoint;
+import dev.skiff.proto.v1.BrokerList;
 import dev.skiff.proto.v1.CreatableTopic;
 import dev.skiff.proto.v1.CreatableTopicResult;
 import dev.skiff.proto.v1.CreateTopicsResponse;
@@ -31,9 +35,14 @@ import dev.skiff.proto.v1.DescribeConfigsResult;
 import dev.skiff.proto.v1.DescribeTopicsResponse;
 import dev.skiff.proto.v1.ElectLeadersRequest;
 import dev.skiff.proto.v1.ElectLeadersResponse;
+import dev.skiff.proto.v1.ListPartitionReassignmentsRequest;
+import dev.skiff.proto.v1.ListPartitionReassignmentsResponse;
 import dev.skiff.proto.v1.ListTopicsResponse;
+import dev.skiff.proto.v1.OngoingReassignment;
 import dev.skiff.proto.v1.PartitionDescription;
 import dev.skiff.proto.v1.PartitionElectionResult;
+import dev.skiff.proto.v1.PartitionReassignmentResult;
+import dev.skiff.proto.v1.ReassignablePartition;
 import dev.skiff.proto.v1.ResourceType;
 import dev.skiff.proto.v1.TopicPartitions;
 import dev.skiff.proto.v1.TopicResult;
@@ -46,6 +55,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -190,6 +200,75 @@ public final class AdminProtocol {
         }
         registered.sort(Comparator.comparingInt(RegisteredBroker::id));
         return new ClusterDescription(resp.getClusterId(), resp.getControllerId(), brokers, voters, registered);
+    }
+
+    /** The request that moves each partition to its target replicas, or cancels its move (empty). */
+    public static AlterPartitionReassignmentsRequest reassign(
+            Map<TopicPartition, Optional<List<Integer>>> targets,
+            Collection<TopicPartition> partitions,
+            long timeoutMs) {
+        AlterPartitionReassignmentsRequest.Builder req = AlterPartitionReassignmentsRequest.newBuilder()
+                .setTimeoutMs((int) Math.min(Integer.MAX_VALUE, timeoutMs));
+        for (TopicPartition tp : partitions) {
+            ReassignablePartition.Builder p =
+                    ReassignablePartition.newBuilder().setTopic(tp.topic()).setPartition(tp.partition());
+            targets.get(tp).ifPresent(r -> p.setReplicas(BrokerList.newBuilder().addAllIds(r)));
+            req.addPartitions(p);
+        }
+        return req.build();
+    }
+
+    /** Each partition's outcome; an error of the whole request fails (or, NOT_CONTROLLER, retries) every one. */
+    public static Map<TopicPartition, Outcome<Void>> reassigned(
+            AlterPartitionReassignmentsResponse resp, Collection<TopicPartition> partitions) {
+        Map<TopicPartition, Outcome<Void>> out = new HashMap<>();
+        Errors whole = Errors.of(resp.getError());
+        if (whole != Errors.NONE) {
+            partitions.forEach(tp -> out.put(tp, failure(whole, resp.getErrorMessage(), "Partition reassignment")));
+            return out;
+        }
+        for (PartitionReassignmentResult r : resp.getResultsList()) {
+            Errors e = Errors.of(r.getError());
+            out.put(
+                    new TopicPartition(r.getTopic(), r.getPartition()),
+                    e == Errors.NONE
+                            ? new Outcome.Done<>(null)
+                            : failure(
+                                    e,
+                                    r.getErrorMessage(),
+                                    "Reassignment of " + r.getTopic() + "-" + r.getPartition()));
+        }
+        return out;
+    }
+
+    /** The request that lists the moves of {@code partitions}, or of every partition if empty. */
+    public static ListPartitionReassignmentsRequest listReassignments(Optional<Set<TopicPartition>> partitions) {
+        ListPartitionReassignmentsRequest.Builder req = ListPartitionReassignmentsRequest.newBuilder();
+        Map<String, TopicPartitions.Builder> byTopic = new TreeMap<>();
+        partitions.ifPresent(ps -> ps.forEach(tp -> byTopic.computeIfAbsent(
+                        tp.topic(), t -> TopicPartitions.newBuilder().setTopic(t))
+                .addPartitions(tp.partition())));
+        byTopic.values().forEach(req::addTopicPartitions);
+        return req.build();
+    }
+
+    public static <K> Map<K, Outcome<SortedMap<TopicPartition, PartitionReassignment>>> reassignments(
+            ListPartitionReassignmentsResponse resp, K key) {
+        Errors whole = Errors.of(resp.getError());
+        if (whole != Errors.NONE) {
+            return Map.of(key, failure(whole, resp.getErrorMessage(), "Listing partition reassignments"));
+        }
+        SortedMap<TopicPartition, PartitionReassignment> out = new TreeMap<>();
+        for (OngoingReassignment r : resp.getReassignmentsList()) {
+            out.put(
+                    new TopicPartition(r.getTopic(), r.getPartition()),
+                    new PartitionReassignment(
+                            r.getReplicasList(),
+                            r.getAddingReplicasList(),
+                            r.getRemovingReplicasList(),
+                            r.getIsrList()));
+        }
+        return Map.of(key, new Outcome.Done<>(Collections.unmodifiableSortedMap(out)));
     }
 
     /** The request of an election for {@code partitions}, or for every partition if empty. */

@@ -175,7 +175,7 @@ class MetadataQuorumTest {
             SubmitResult.Failed refused =
                     assertInstanceOf(SubmitResult.Failed.class, submit(quorum, MetadataRecords.batch(newer)));
             assertEquals(ErrorCode.UNSUPPORTED_VERSION, refused.error());
-            assertTrue(refused.message().contains("version 99 is newer than this node knows (newest 1)"));
+            assertTrue(refused.message().contains("version 99 is newer than this node knows (newest 2)"));
             assertEquals(
                     ErrorCode.INVALID_REQUEST, ((SubmitResult.Failed) submit(quorum, MetadataRecords.batch())).error());
         } finally {
