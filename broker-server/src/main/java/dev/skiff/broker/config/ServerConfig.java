@@ -50,6 +50,7 @@ public record ServerConfig(
         long producerIdExpirationMs,
         boolean autoLeaderRebalanceEnable,
         long leaderImbalanceCheckIntervalSeconds,
+        long leaderReplicationThrottledRate,
         String loggingLevel,
         LogConfig logDefaults,
         CoordinatorConfig groupCoordinator) {
@@ -156,6 +157,7 @@ public record ServerConfig(
                 ServerKeys.longIn(v, ServerKeys.PRODUCER_ID_EXPIRATION_MS, 1, Long.MAX_VALUE),
                 ServerKeys.bool(v, ServerKeys.AUTO_LEADER_REBALANCE_ENABLE),
                 ServerKeys.longIn(v, ServerKeys.LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS, 1, Integer.MAX_VALUE),
+                ServerKeys.longIn(v, ServerKeys.LEADER_REPLICATION_THROTTLED_RATE, 1, Long.MAX_VALUE),
                 parseLevel(v.get(ServerKeys.LOGGING_LEVEL)),
                 ServerKeys.logDefaults(v),
                 groupCoordinator(v));

@@ -59,6 +59,7 @@ public final class ServerKeys {
     public static final String LOG_FLUSH_POLICY = "log.flush.policy";
     public static final String LOG_FLUSH_INTERVAL_MESSAGES = "log.flush.interval.messages";
     public static final String LOG_FLUSH_INTERVAL_MS = "log.flush.interval.ms";
+    public static final String LEADER_REPLICATION_THROTTLED_RATE = "leader.replication.throttled.rate";
 
     /**
      * The broker keys that are topic defaults, each with the topic key it sets (the hour and minute
@@ -163,6 +164,10 @@ public final class ServerKeys {
                 "fsync: acknowledged writes are on disk; interval: Kafka's page-cache behaviour");
         key(LOG_FLUSH_INTERVAL_MESSAGES, "9223372036854775807", "with interval: fsync after this many records");
         key(LOG_FLUSH_INTERVAL_MS, "9223372036854775807", "with interval: fsync after this long");
+        key(
+                LEADER_REPLICATION_THROTTLED_RATE,
+                "9223372036854775807",
+                "bytes/s a leader sends to the replicas a reassignment is adding (reassign-partitions --throttle)");
     }
 
     private ServerKeys() {}

@@ -29,9 +29,30 @@ public final class DynamicBrokerConfigs {
 
     private DynamicBrokerConfigs() {}
 
+    /** The dynamic keys that are not topic defaults: each broker reads them itself. */
+    private static final Set<String> BROKER_ONLY = Set.of(ServerKeys.LEADER_REPLICATION_THROTTLED_RATE);
+
     /** Whether {@code key} may change at runtime. */
     public static boolean isDynamic(String key) {
-        return ServerKeys.BROKER_TO_TOPIC.containsKey(key);
+        return ServerKeys.BROKER_TO_TOPIC.containsKey(key) || BROKER_ONLY.contains(key);
+    }
+
+    /**
+     * The {@code leader.replication.throttled.rate} that applies on {@code nodeId}: its own dynamic
+     * value, else the dynamic cluster default, else {@code staticValue} (server.properties).
+     */
+    public static long replicationThrottle(MetadataImage image, int nodeId, long staticValue) {
+        String key = ServerKeys.LEADER_REPLICATION_THROTTLED_RATE;
+        String value = image.configs(ConfigResource.broker(nodeId))
+                .getOrDefault(key, image.configs(ConfigResource.brokerDefault()).get(key));
+        if (value == null) {
+            return staticValue;
+        }
+        try {
+            return Math.max(1, Long.parseLong(value.trim()));
+        } catch (NumberFormatException e) {
+            return staticValue; // refused when set (see problem); only an older image could hold it
+        }
     }
 
     /** Why these dynamic broker configs are not acceptable, naming the key; empty if they are. */
@@ -43,15 +64,21 @@ public final class DynamicBrokerConfigs {
                 return Optional.of(
                         key + " cannot be changed at runtime; set " + instead + " instead (in milliseconds)");
             }
+            if (BROKER_ONLY.contains(key)) {
+                Optional<String> bad = positiveLong(key, e.getValue());
+                if (bad.isPresent()) {
+                    return bad;
+                }
+                continue;
+            }
             if (!isDynamic(key)) {
                 return Optional.of(
                         ServerKeys.all().containsKey(key)
                                 ? key
                                         + " is read from server.properties at start and cannot be changed at runtime; edit"
                                         + " server.properties and restart the broker. Keys that can change at runtime: "
-                                        + ServerKeys.BROKER_TO_TOPIC.keySet()
-                                : "unknown broker config '" + key + "'; keys that can change at runtime: "
-                                        + ServerKeys.BROKER_TO_TOPIC.keySet());
+                                        + keys()
+                                : "unknown broker config '" + key + "'; keys that can change at runtime: " + keys());
             }
             Optional<String> bad =
                     TopicConfigs.problem(defaults, Map.of(ServerKeys.BROKER_TO_TOPIC.get(key), e.getValue()));
@@ -60,6 +87,18 @@ public final class DynamicBrokerConfigs {
             }
         }
         return Optional.empty();
+    }
+
+    private static Optional<String> positiveLong(String key, String value) {
+        try {
+            if (Long.parseLong(value.trim()) >= 1) {
+                return Optional.empty();
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        return Optional.of(
+                key + " must be a whole number of bytes per second from 1 to 9223372036854775807, not '" + value + "'");
     }
 
     /** The topic-level view of dynamic broker configs: {@code log.segment.bytes} as {@code segment.bytes}. */
@@ -94,6 +133,8 @@ public final class DynamicBrokerConfigs {
 
     /** The keys a dynamic value may take; for the README and error messages. */
     public static Set<String> keys() {
-        return ServerKeys.BROKER_TO_TOPIC.keySet();
+        Set<String> out = new java.util.LinkedHashSet<>(ServerKeys.BROKER_TO_TOPIC.keySet());
+        out.addAll(BROKER_ONLY);
+        return out;
     }
 }

@@ -417,9 +417,12 @@ public final class SkiffNode implements AutoCloseable {
                         p.partitionEpoch(),
                         p.replicas(),
                         p.isr(),
-                        DynamicBrokerConfigs.effectiveTopicConfigs(image, config.nodeId(), t.configs())));
+                        DynamicBrokerConfigs.effectiveTopicConfigs(image, config.nodeId(), t.configs()),
+                        p.addingReplicas()));
             }
         }
+        replicas.setReplicationThrottle(DynamicBrokerConfigs.replicationThrottle(
+                image, config.nodeId(), config.leaderReplicationThrottledRate()));
         try {
             replicas.applyAssignments(assignments);
         } catch (IOException e) {

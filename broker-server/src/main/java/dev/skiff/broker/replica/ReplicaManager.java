@@ -53,6 +53,8 @@ public final class ReplicaManager {
     /** The leader of every partition in the image, hosted here or not; replaced whole on each image. */
     private volatile Map<TopicPartition, Integer> leaders = Map.of();
 
+    private final ReplicationThrottle throttle;
+
     /** The answer to one partition of a produce request. */
     /**
      * The answer to one partition of a produce. {@code durable} completes once the write is
@@ -118,6 +120,12 @@ public final class ReplicaManager {
         this.clock = clock;
         this.fetchers = fetchers;
         this.isrChannel = isrChannel;
+        this.throttle = new ReplicationThrottle(clock);
+    }
+
+    /** Sets {@code leader.replication.throttled.rate}, as the metadata image gives it for this broker. */
+    public void setReplicationThrottle(long bytesPerS) {
+        throttle.setRate(bytesPerS);
     }
 
     public Optional<Partition> partition(TopicPartition tp) {
@@ -471,6 +479,14 @@ public final class ReplicaManager {
         }
         p.followerFetched(replicaId, incarnation, fetchOffset)
                 .ifPresent(proposal -> proposeIsr(p, a, proposal.isr(), proposal.joining(), "expand"));
+        // A replica being added by a reassignment copies at the throttled rate (it is not in the
+        // ISR, so nothing waits for it); the bucket lets through at least one batch once it refills.
+        boolean throttled = a.addingReplicas().contains(replicaId) && !a.isr().contains(replicaId) && throttle.isOn();
+        if (throttled) {
+            int allowed = throttle.allowance(maxBytes);
+            maxBytes = allowed;
+            minOneBatch = allowed > 0;
+        }
         try {
             if (maxBytes <= 0 && !minOneBatch) {
                 return new ReplicaFetchOutcome(
@@ -478,6 +494,9 @@ public final class ReplicaManager {
             }
             LogReadInfo read = log.read(fetchOffset, maxBytes, log.logEndOffset(), minOneBatch);
             ByteBuffer bytes = read.slice().isPresent() ? read.slice().get().readAll() : ByteBuffer.allocate(0);
+            if (throttled) {
+                throttle.consumed(bytes.remaining());
+            }
             return new ReplicaFetchOutcome(ErrorCode.NONE, "", p.highWatermark(), read.logStartOffset(), -1, -1, bytes);
         } catch (LogException e) {
             return ReplicaFetchOutcome.failed(errorCode(e.error()), e.getMessage());
