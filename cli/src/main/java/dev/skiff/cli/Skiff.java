@@ -39,6 +39,7 @@ import picocli.CommandLine.Spec;
             ConsumerPerfCommand.class,
             ClusterCommand.class,
             LeaderElectionCommand.class,
+            ReassignPartitionsCommand.class,
             MetadataQuorumCommand.class,
             ConsumerGroupsCommand.class
         })

@@ -24,7 +24,7 @@ class ValidationTest {
     @Test
     void noCommand() {
         userError(
-                "Error: missing command: one of topics, configs, console-producer, console-consumer, dump-log, producer-perf-test, consumer-perf-test, cluster, leader-election, metadata-quorum, consumer-groups (see 'skiff --help')");
+                "Error: missing command: one of topics, configs, console-producer, console-consumer, dump-log, producer-perf-test, consumer-perf-test, cluster, leader-election, reassign-partitions, metadata-quorum, consumer-groups (see 'skiff --help')");
     }
 
     @ParameterizedTest
@@ -32,6 +32,15 @@ class ValidationTest {
             delimiter = '|',
             value = {
                 "Error: Command must include exactly one action: --list, --describe, --create, --alter or --delete|topics",
+                "Error: Command must include exactly one action: --generate, --execute, --verify, --cancel or --list|reassign-partitions",
+                "Error: Command must include exactly one action: --generate, --execute, --verify, --cancel or --list|reassign-partitions --execute --verify",
+                "Error: --generate needs --topics-to-move-json-file and --broker-list|reassign-partitions --generate --broker-list 1,2",
+                "Error: --execute needs --reassignment-json-file|reassign-partitions --execute",
+                "Error: --throttle can only be used with --execute|reassign-partitions --verify --reassignment-json-file p.json --throttle 10",
+                "Error: --throttle must be at least 1 byte per second, not 0|reassign-partitions --execute --reassignment-json-file p.json --throttle 0",
+                "Error: Cannot read no-such-plan.json: no-such-plan.json|reassign-partitions --execute --reassignment-json-file no-such-plan.json",
+                "Error: Missing required option --broker ID|cluster decommission",
+                "Error: --broker must be a broker id (0 or more), not -1|cluster decommission --broker -1",
                 "Error: Command must include exactly one action: --list, --describe, --create, --alter or --delete|topics --list --describe",
                 "Error: Missing required argument --topic|topics --create",
                 "Error: Missing required argument --topic|topics --delete",

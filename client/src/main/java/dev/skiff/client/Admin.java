@@ -42,6 +42,8 @@ import dev.skiff.proto.v1.OffsetCommitResponse;
 import dev.skiff.proto.v1.OffsetDeleteResponse;
 import dev.skiff.proto.v1.OffsetFetchResponse;
 import dev.skiff.proto.v1.PartitionCountUpdate;
+import dev.skiff.proto.v1.UnregisterBrokerRequest;
+import dev.skiff.proto.v1.UnregisterBrokerResponse;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -347,6 +349,30 @@ public final class Admin implements AutoCloseable {
                 (AlterPartitionReassignmentsResponse resp, Set<TopicPartition> partitions) ->
                         AdminProtocol.reassigned(resp, partitions),
                 false);
+    }
+
+    /**
+     * Removes a broker from the cluster for good, as Kafka's {@code Admin.unregisterBroker}; fails
+     * with {@link Errors#INVALID_REQUEST} while it still holds replicas (move them first) and with
+     * {@link Errors#BROKER_NOT_AVAILABLE} if it is not registered.
+     */
+    public CompletableFuture<Void> unregisterBroker(int brokerId) {
+        return AdminCall.run(
+                        "UnregisterBroker",
+                        ctx,
+                        Set.of(ALL),
+                        (node, keys, timeoutMs) -> channels.call(
+                                node,
+                                AdminGrpc.getUnregisterBrokerMethod(),
+                                UnregisterBrokerRequest.newBuilder()
+                                        .setBrokerId(brokerId)
+                                        .setTimeoutMs((int) Math.min(Integer.MAX_VALUE, timeoutMs))
+                                        .build(),
+                                timeoutMs),
+                        (UnregisterBrokerResponse resp, Set<String> keys) ->
+                                AdminProtocol.unregistered(resp, ALL, brokerId),
+                        false)
+                .value(ALL);
     }
 
     /** Every partition being moved, as Kafka's {@code Admin.listPartitionReassignments}. */

@@ -63,6 +63,8 @@ import dev.skiff.proto.v1.ResourceType;
 import dev.skiff.proto.v1.TopicDescription;
 import dev.skiff.proto.v1.TopicPartitions;
 import dev.skiff.proto.v1.TopicResult;
+import dev.skiff.proto.v1.UnregisterBrokerRequest;
+import dev.skiff.proto.v1.UnregisterBrokerResponse;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -473,6 +475,37 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
                     .addAllIsr(p.isr()));
         }
         answer(out, response.build());
+    }
+
+    @Override
+    public void unregisterBroker(UnregisterBrokerRequest request, StreamObserver<UnregisterBrokerResponse> out) {
+        int id = request.getBrokerId();
+        Decision<Integer> d = controller.run(
+                image -> {
+                    List<String> held = new ArrayList<>();
+                    for (TopicImage t : image.topics()) {
+                        for (PartitionState p : t.partitions()) {
+                            if (p.replicas().contains(id)) {
+                                held.add(t.name() + "-" + p.index());
+                            }
+                        }
+                    }
+                    if (!held.isEmpty()) {
+                        return new Decision.Refused<>(
+                                ErrorCode.INVALID_REQUEST,
+                                "broker " + id + " still holds replicas of " + held.size() + " partition(s) ("
+                                        + String.join(", ", held.subList(0, Math.min(5, held.size())))
+                                        + (held.size() > 5 ? ", ..." : "") + "): move them away first; skiff cluster"
+                                        + " decommission --broker " + id + " does both");
+                    }
+                    return decisions.unregisterBroker(image, id);
+                },
+                timeout(request.getTimeoutMs()));
+        UnregisterBrokerResponse.Builder r = UnregisterBrokerResponse.newBuilder();
+        if (d instanceof Decision.Refused<Integer> no) {
+            r.setError(no.error()).setErrorMessage(no.message());
+        }
+        answer(out, r.build());
     }
 
     private Optional<ConfigResource> resource(dev.skiff.proto.v1.ConfigResource res) {

@@ -46,6 +46,7 @@ import dev.skiff.proto.v1.ReassignablePartition;
 import dev.skiff.proto.v1.ResourceType;
 import dev.skiff.proto.v1.TopicPartitions;
 import dev.skiff.proto.v1.TopicResult;
+import dev.skiff.proto.v1.UnregisterBrokerResponse;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -239,6 +240,15 @@ public final class AdminProtocol {
                                     "Reassignment of " + r.getTopic() + "-" + r.getPartition()));
         }
         return out;
+    }
+
+    public static <K> Map<K, Outcome<Void>> unregistered(UnregisterBrokerResponse resp, K key, int brokerId) {
+        Errors e = Errors.of(resp.getError());
+        return Map.of(
+                key,
+                e == Errors.NONE
+                        ? new Outcome.Done<>(null)
+                        : failure(e, resp.getErrorMessage(), "Unregistering broker " + brokerId));
     }
 
     /** The request that lists the moves of {@code partitions}, or of every partition if empty. */
