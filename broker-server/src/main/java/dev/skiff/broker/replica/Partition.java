@@ -136,7 +136,9 @@ public final class Partition {
                         roleTaken = false; // the next image tries again
                         throw e;
                     }
-                } else if (next.leader() != localNodeId) {
+                } else if (next.leader() == localNodeId) {
+                    followReplicas(next);
+                } else {
                     followers.clear();
                     highWatermark = Math.min(highWatermark, log.logEndOffset());
                 }
@@ -148,6 +150,21 @@ public final class Partition {
         fire(hwListeners);
         fire(appendListeners);
         return newFollower;
+    }
+
+    /**
+     * The same leadership with other replicas (a reassignment adds or removes some): a new
+     * replica is a follower to hear from, one that left is forgotten.
+     */
+    private void followReplicas(PartitionAssignment next) {
+        followers.keySet().retainAll(next.replicas());
+        for (int replica : next.replicas()) {
+            if (replica != localNodeId && !followers.containsKey(replica)) {
+                FollowerState f = new FollowerState();
+                f.lastCaughtUpMs = next.isr().contains(replica) ? clock.millis() : 0;
+                followers.put(replica, f);
+            }
+        }
     }
 
     private void becomeLeader(PartitionAssignment next) throws IOException {
