@@ -21,14 +21,82 @@ import picocli.CommandLine.ParentCommand;
 @Command(
         name = "metadata-quorum",
         description = "Describe the controller quorum (the Raft group that holds the metadata).",
-        subcommands = MetadataQuorumCommand.Describe.class)
+        subcommands = {
+            MetadataQuorumCommand.Describe.class,
+            MetadataQuorumCommand.AddController.class,
+            MetadataQuorumCommand.RemoveController.class
+        })
 final class MetadataQuorumCommand implements Callable<Integer> {
     @ParentCommand
     Skiff skiff;
 
     @Override
     public Integer call() {
-        throw new UserException("Missing subcommand: skiff metadata-quorum describe --status|--replication");
+        throw new UserException("Missing subcommand: skiff metadata-quorum describe --status|--replication,"
+                + " add-controller --controller-id N or remove-controller --controller-id N");
+    }
+
+    @Command(
+            name = "add-controller",
+            description = "Make a node that follows the metadata log as an observer (started with"
+                    + " process.roles=broker) a voter of the controller quorum.")
+    static final class AddController implements Callable<Integer> {
+        @ParentCommand
+        private MetadataQuorumCommand parent;
+
+        @Mixin
+        private ConnectionOptions connection;
+
+        @Option(names = "--controller-id", paramLabel = "ID", description = "The node to add as a voter.")
+        Integer controllerId;
+
+        @Override
+        public Integer call() {
+            return change(parent, connection, controllerId, true);
+        }
+    }
+
+    @Command(
+            name = "remove-controller",
+            description = "Take a voter out of the controller quorum (it stops voting; the others elect a new"
+                    + " leader if it was the active controller).")
+    static final class RemoveController implements Callable<Integer> {
+        @ParentCommand
+        private MetadataQuorumCommand parent;
+
+        @Mixin
+        private ConnectionOptions connection;
+
+        @Option(names = "--controller-id", paramLabel = "ID", description = "The voter to remove.")
+        Integer controllerId;
+
+        @Override
+        public Integer call() {
+            return change(parent, connection, controllerId, false);
+        }
+    }
+
+    private static int change(MetadataQuorumCommand parent, ConnectionOptions connection, Integer id, boolean add) {
+        if (id == null) {
+            throw new UserException("Missing required option --controller-id ID");
+        }
+        if (id < 0) {
+            throw new UserException("--controller-id must be a node id (0 or more), not " + id);
+        }
+        try (Admin admin = new Admin(connection.clientProps(), ClientEnvironment.system())) {
+            List<Integer> voters;
+            try {
+                voters = Futures.get(add ? admin.addController(id) : admin.removeController(id));
+            } catch (dev.skiff.client.ApiException e) {
+                throw new UserException((add ? "Could not add controller " : "Could not remove controller ") + id + ": "
+                        + Skiff.oneLine(e.getMessage()));
+            }
+            parent.skiff
+                    .out()
+                    .println((add ? "Added controller " : "Removed controller ") + id
+                            + ". The voters of the metadata quorum are now " + voters + ".");
+        }
+        return Skiff.OK;
     }
 
     @Command(

@@ -63,6 +63,8 @@ class ClusterCommandTest {
     void aBareClusterCommandIsAUserError() {
         Cli.Result r = Cli.run("cluster");
         assertEquals(1, r.exit());
-        assertEquals("Error: Missing subcommand: skiff cluster describe\n", r.err());
+        assertEquals(
+                "Error: Missing subcommand: skiff cluster describe, or skiff cluster decommission --broker N\n",
+                r.err());
     }
 }

@@ -40,6 +40,8 @@ class ValidationTest {
                 "Error: --throttle must be at least 1 byte per second, not 0|reassign-partitions --execute --reassignment-json-file p.json --throttle 0",
                 "Error: Cannot read no-such-plan.json: no-such-plan.json|reassign-partitions --execute --reassignment-json-file no-such-plan.json",
                 "Error: Missing required option --broker ID|cluster decommission",
+                "Error: Missing required option --controller-id ID|metadata-quorum add-controller",
+                "Error: --controller-id must be a node id (0 or more), not -2|metadata-quorum remove-controller --controller-id -2",
                 "Error: --broker must be a broker id (0 or more), not -1|cluster decommission --broker -1",
                 "Error: Command must include exactly one action: --list, --describe, --create, --alter or --delete|topics --list --describe",
                 "Error: Missing required argument --topic|topics --create",

@@ -14,6 +14,8 @@ import dev.skiff.proto.v1.AdminGrpc;
 import dev.skiff.proto.v1.AlterConfigsRequest;
 import dev.skiff.proto.v1.AlterConfigsResponse;
 import dev.skiff.proto.v1.AlterPartitionReassignmentsResponse;
+import dev.skiff.proto.v1.ControllerMembershipRequest;
+import dev.skiff.proto.v1.ControllerMembershipResponse;
 import dev.skiff.proto.v1.CreatePartitionsRequest;
 import dev.skiff.proto.v1.CreatePartitionsResponse;
 import dev.skiff.proto.v1.CreateTopicsRequest;
@@ -287,6 +289,81 @@ public final class Admin implements AutoCloseable {
                         CompletableFuture.delayedExecutor(
                                 config.common().retryBackoffMs(), java.util.concurrent.TimeUnit.MILLISECONDS, timers))
                 .thenCompose(ignored -> describeQuorumOnce(deadlineMs));
+    }
+
+    /**
+     * Makes {@code controllerId}, a node that follows the metadata log as an observer (started with
+     * {@code process.roles=broker}), a voter of the metadata quorum, as kafka-metadata-quorum's
+     * add-controller. Asked of the active controller (found through {@link #describeCluster}, again
+     * if the role moves), and answered once the new configuration is committed; the future holds
+     * the voters then. A refusal fails it with {@link Errors#INVALID_REQUEST} and the reason.
+     */
+    public CompletableFuture<List<Integer>> addController(int controllerId) {
+        return changeControllers(AdminGrpc.getAddControllerMethod(), controllerId);
+    }
+
+    /** Takes voter {@code controllerId} out of the metadata quorum, as kafka-metadata-quorum's remove-controller. */
+    public CompletableFuture<List<Integer>> removeController(int controllerId) {
+        return changeControllers(AdminGrpc.getRemoveControllerMethod(), controllerId);
+    }
+
+    private CompletableFuture<List<Integer>> changeControllers(
+            io.grpc.MethodDescriptor<ControllerMembershipRequest, ControllerMembershipResponse> method,
+            int controllerId) {
+        long deadlineMs = ctx.clock().millis() + ctx.defaultApiTimeoutMs();
+        return changeControllersOnce(method, controllerId, deadlineMs);
+    }
+
+    private CompletableFuture<List<Integer>> changeControllersOnce(
+            io.grpc.MethodDescriptor<ControllerMembershipRequest, ControllerMembershipResponse> method,
+            int controllerId,
+            long deadlineMs) {
+        return describeCluster().thenCompose(cluster -> {
+            Optional<HostPort> controller = cluster.registeredBrokers().stream()
+                    .filter(b -> b.id() == cluster.controllerId() && !b.host().isEmpty() && b.port() > 0)
+                    .map(b -> new HostPort(b.host(), b.port()))
+                    .findFirst();
+            if (controller.isEmpty()) {
+                return retryControllers(method, controllerId, deadlineMs, "no active controller is known");
+            }
+            return channels.call(
+                            controller.get(),
+                            method,
+                            ControllerMembershipRequest.newBuilder()
+                                    .setControllerId(controllerId)
+                                    .build(),
+                            Math.max(config.common().requestTimeoutMs(), 30_000))
+                    .handle((resp, failure) -> {
+                        if (failure != null) {
+                            return retryControllers(method, controllerId, deadlineMs, failure.toString());
+                        }
+                        Errors e = Errors.of(resp.getError());
+                        if (e == Errors.NONE) {
+                            return CompletableFuture.completedFuture(List.copyOf(resp.getVotersList()));
+                        }
+                        if (e == Errors.NOT_CONTROLLER) {
+                            return retryControllers(method, controllerId, deadlineMs, resp.getErrorMessage());
+                        }
+                        return CompletableFuture.<List<Integer>>failedFuture(e.exception(resp.getErrorMessage()));
+                    })
+                    .thenCompose(f -> f);
+        });
+    }
+
+    private CompletableFuture<List<Integer>> retryControllers(
+            io.grpc.MethodDescriptor<ControllerMembershipRequest, ControllerMembershipResponse> method,
+            int controllerId,
+            long deadlineMs,
+            String why) {
+        if (ctx.clock().millis() >= deadlineMs) {
+            return CompletableFuture.failedFuture(
+                    new TimeoutException("could not change the controllers of the metadata quorum: " + why));
+        }
+        return CompletableFuture.supplyAsync(
+                        () -> null,
+                        CompletableFuture.delayedExecutor(
+                                config.common().retryBackoffMs(), java.util.concurrent.TimeUnit.MILLISECONDS, timers))
+                .thenCompose(ignored -> changeControllersOnce(method, controllerId, deadlineMs));
     }
 
     /**

@@ -27,6 +27,8 @@ import dev.skiff.proto.v1.AlterPartitionReassignmentsResponse;
 import dev.skiff.proto.v1.AlterableConfig;
 import dev.skiff.proto.v1.ConfigEntry;
 import dev.skiff.proto.v1.ConfigSource;
+import dev.skiff.proto.v1.ControllerMembershipRequest;
+import dev.skiff.proto.v1.ControllerMembershipResponse;
 import dev.skiff.proto.v1.CreatableTopic;
 import dev.skiff.proto.v1.CreatableTopicResult;
 import dev.skiff.proto.v1.CreatePartitionsRequest;
@@ -505,6 +507,45 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
         if (d instanceof Decision.Refused<Integer> no) {
             r.setError(no.error()).setErrorMessage(no.message());
         }
+        answer(out, r.build());
+    }
+
+    @Override
+    public void addController(ControllerMembershipRequest request, StreamObserver<ControllerMembershipResponse> out) {
+        changeVoters(request, out, true);
+    }
+
+    @Override
+    public void removeController(
+            ControllerMembershipRequest request, StreamObserver<ControllerMembershipResponse> out) {
+        changeVoters(request, out, false);
+    }
+
+    private void changeVoters(
+            ControllerMembershipRequest request, StreamObserver<ControllerMembershipResponse> out, boolean add) {
+        ControllerMembershipResponse.Builder r = ControllerMembershipResponse.newBuilder();
+        int id = request.getControllerId();
+        if (id < 0) {
+            answer(
+                    out,
+                    r.setError(ErrorCode.INVALID_REQUEST)
+                            .setErrorMessage("controller id " + id + " is negative")
+                            .build());
+            return;
+        }
+        try {
+            if (add) {
+                controller.addVoter(id);
+            } else {
+                controller.removeVoter(id);
+            }
+        } catch (dev.skiff.metadata.quorum.MetadataQuorum.NotActiveControllerException e) {
+            r.setError(ErrorCode.NOT_CONTROLLER).setErrorMessage(e.getMessage());
+        } catch (java.io.IOException e) {
+            r.setError(ErrorCode.INVALID_REQUEST).setErrorMessage(e.getMessage());
+        }
+        r.setLeaderId(controllerId.get().orElse(-1));
+        controller.currentVoters().forEach(v -> r.addVoters(v.nodeId()));
         answer(out, r.build());
     }
 

@@ -57,6 +57,21 @@ public final class ControllerClient {
         return channel.replication(clock.millis());
     }
 
+    /** The voters of the metadata quorum now (they change with add-controller and remove-controller). */
+    public java.util.List<dev.skiff.metadata.quorum.QuorumVoter> currentVoters() {
+        return channel.currentVoters();
+    }
+
+    /** Makes observer {@code nodeId} a voter; only on the active controller (see {@link MetadataQuorum#addVoter}). */
+    public void addVoter(int nodeId) throws java.io.IOException {
+        channel.addVoter(nodeId);
+    }
+
+    /** Takes voter {@code nodeId} out of the quorum; only on the active controller. */
+    public void removeVoter(int nodeId) throws java.io.IOException {
+        channel.removeVoter(nodeId);
+    }
+
     /** Decides and, unless refused or a no-op, commits; the answer says which. */
     public <T> Decision<T> run(Function<MetadataImage, Decision<T>> decide, Duration timeout) {
         long deadlineMs = clock.millis() + timeout.toMillis();

@@ -1,7 +1,6 @@
 package dev.skiff.broker.node;
 
 import dev.skiff.broker.config.ServerConfig;
-import dev.skiff.broker.config.Voter;
 import dev.skiff.broker.controller.BrokerSessions;
 import dev.skiff.broker.controller.ControllerClient;
 import dev.skiff.metadata.BrokerRegistration;
@@ -105,7 +104,7 @@ final class Liveness implements AutoCloseable {
                 .setIncarnationId(incarnationId.toString())
                 .build();
         long deadlineMs = config.brokerSessionTimeoutMs();
-        for (Voter v : config.quorumVoters()) {
+        for (dev.skiff.metadata.quorum.QuorumVoter v : quorum.currentVoters()) {
             boolean active = v.nodeId() == leader.getAsInt();
             channelTo(v.nodeId())
                     .ifPresent(c -> ClientCalls.asyncUnaryCall(

@@ -491,11 +491,11 @@ public final class SkiffNode implements AutoCloseable {
     private List<dev.skiff.proto.v1.QuorumVoter> quorumVoters() {
         int leader = quorum.leaderId().orElse(-1);
         List<dev.skiff.proto.v1.QuorumVoter> out = new ArrayList<>();
-        for (Voter v : config.quorumVoters()) {
+        for (QuorumVoter v : quorum.currentVoters()) {
             out.add(dev.skiff.proto.v1.QuorumVoter.newBuilder()
                     .setNodeId(v.nodeId())
-                    .setHost(v.endpoint().host())
-                    .setPort(v.endpoint().port())
+                    .setHost(v.host())
+                    .setPort(v.port())
                     .setIsLeader(v.nodeId() == leader)
                     .build());
         }

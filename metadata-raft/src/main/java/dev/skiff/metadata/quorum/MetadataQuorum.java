@@ -34,6 +34,7 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
 import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
 import org.apache.ratis.protocol.exceptions.NotLeaderException;
@@ -41,6 +42,7 @@ import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftConfiguration;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -239,7 +241,7 @@ public final class MetadataQuorum implements AutoCloseable {
                 for (CommitInfoProto info :
                         current.getDivision(group.getGroupId()).getCommitInfos()) {
                     int node = nodeIdOf(RaftPeerId.valueOf(info.getServer().getId()));
-                    if (config.voters().stream().anyMatch(v -> v.nodeId() == node)) {
+                    if (isVoter(node)) {
                         commitIndexes.put(node, info.getCommitIndex());
                     }
                 }
@@ -283,7 +285,7 @@ public final class MetadataQuorum implements AutoCloseable {
                                 : OptionalLong.empty();
                 OptionalLong caughtUp = end >= commit ? fetched : OptionalLong.empty();
                 QuorumReplication.Replica r = new QuorumReplication.Replica(node, end, fetched, caughtUp);
-                if (config.voters().stream().anyMatch(v -> v.nodeId() == node)) {
+                if (isVoter(node)) {
                     voters.add(r);
                 } else {
                     observers.add(r);
@@ -302,8 +304,155 @@ public final class MetadataQuorum implements AutoCloseable {
         return config.nodeId();
     }
 
+    /** The voters this node was configured with ({@code controller.quorum.voters}): the bootstrap set. */
     public List<QuorumVoter> voters() {
         return config.voters();
+    }
+
+    /**
+     * The voters as the Raft configuration this node holds now lists them, by node id: the
+     * bootstrap voters until {@link #addVoter} or {@link #removeVoter} change them. During a change
+     * (Raft's joint consensus) the new set. Before the server runs, the bootstrap voters.
+     */
+    public List<QuorumVoter> currentVoters() {
+        RaftServer current = server;
+        if (current != null) {
+            try {
+                List<QuorumVoter> out = new ArrayList<>();
+                for (RaftPeer p :
+                        current.getDivision(group.getGroupId()).getRaftConf().getCurrentPeers()) {
+                    out.add(voterOf(p));
+                }
+                if (!out.isEmpty()) {
+                    out.sort(Comparator.comparingInt(QuorumVoter::nodeId));
+                    return out;
+                }
+            } catch (IOException e) {
+                LOG.debug("node {} has no division of {}: {}", config.nodeId(), group.getGroupId(), e.toString());
+            }
+        }
+        return config.voters();
+    }
+
+    /**
+     * Makes {@code nodeId}, which follows the log as an observer (a listener: a broker-only node
+     * that started with this quorum's voters), a voter: kafka-metadata-quorum's add-controller.
+     * Only the active controller changes the configuration; it commits the change through Raft's
+     * joint consensus, so the quorum keeps one leader throughout. One change at a time.
+     *
+     * @throws IOException naming the problem: not the active controller, a change under way, the
+     *     node already a voter or not an observer, or the quorum refused or did not commit it
+     */
+    public synchronized void addVoter(int nodeId) throws IOException {
+        RaftConfiguration conf = stableLeaderConfiguration("add node " + nodeId + " as a voter");
+        RaftPeerId id = peerId(nodeId);
+        if (conf.getPeer(id, RaftPeerRole.FOLLOWER) != null) {
+            throw new IOException("node " + nodeId + " is already a voter of the metadata quorum");
+        }
+        RaftPeer observer = conf.getPeer(id, RaftPeerRole.LISTENER);
+        if (observer == null) {
+            throw new IOException("node " + nodeId + " does not follow the metadata quorum: start it with"
+                    + " process.roles=broker and controller.quorum.voters naming the current voters, wait until it"
+                    + " is ready (it follows the log as an observer), then add it");
+        }
+        List<RaftPeer> servers = new ArrayList<>(conf.getCurrentPeers());
+        servers.add(RaftPeer.newBuilder(observer)
+                .setStartupRole(RaftPeerRole.FOLLOWER)
+                .build());
+        List<RaftPeer> listeners = conf.getCurrentPeers(RaftPeerRole.LISTENER).stream()
+                .filter(p -> !p.getId().equals(id))
+                .toList();
+        setConfiguration(conf, servers, listeners, "add node " + nodeId + " as a voter");
+    }
+
+    /**
+     * Takes voter {@code nodeId} out of the quorum: kafka-metadata-quorum's remove-controller. The
+     * removed node no longer votes or counts towards commits; removing the active controller itself
+     * makes it step down once the change is committed. The last voter cannot be removed.
+     *
+     * @throws IOException naming the problem, as {@link #addVoter}
+     */
+    public synchronized void removeVoter(int nodeId) throws IOException {
+        RaftConfiguration conf = stableLeaderConfiguration("remove voter " + nodeId);
+        RaftPeerId id = peerId(nodeId);
+        if (conf.getPeer(id, RaftPeerRole.FOLLOWER) == null) {
+            throw new IOException("node " + nodeId + " is not a voter of the metadata quorum (voters: "
+                    + currentVoters().stream().map(QuorumVoter::nodeId).toList() + ")");
+        }
+        List<RaftPeer> servers = conf.getCurrentPeers().stream()
+                .filter(p -> !p.getId().equals(id))
+                .toList();
+        if (servers.isEmpty()) {
+            throw new IOException("node " + nodeId + " is the last voter of the metadata quorum and cannot be removed");
+        }
+        setConfiguration(
+                conf, servers, List.copyOf(conf.getCurrentPeers(RaftPeerRole.LISTENER)), "remove voter " + nodeId);
+    }
+
+    /** The leader's configuration, if this node leads and no change is under way. */
+    private RaftConfiguration stableLeaderConfiguration(String what) throws IOException {
+        RaftServer current = server;
+        if (current == null || !isLeader()) {
+            OptionalInt leader = leaderId();
+            throw new NotActiveControllerException("node " + config.nodeId() + " is not the active controller"
+                    + (leader.isPresent() ? " (node " + leader.getAsInt() + " is)" : " (none is elected)")
+                    + ": only it can " + what);
+        }
+        RaftConfiguration conf = current.getDivision(group.getGroupId()).getRaftConf();
+        if (!conf.getPreviousPeers().isEmpty()) {
+            throw new IOException("a change of the metadata quorum's voters is under way (from "
+                    + conf.getPreviousPeers().stream()
+                            .map(p -> nodeIdOf(p.getId()))
+                            .sorted()
+                            .toList() + " to "
+                    + conf.getCurrentPeers().stream()
+                            .map(p -> nodeIdOf(p.getId()))
+                            .sorted()
+                            .toList()
+                    + "): wait until it is committed, then " + what);
+        }
+        return conf;
+    }
+
+    private void setConfiguration(RaftConfiguration conf, List<RaftPeer> servers, List<RaftPeer> listeners, String what)
+            throws IOException {
+        RaftClient current = client;
+        if (current == null) {
+            throw new IOException("the metadata quorum of node " + config.nodeId() + " is not running");
+        }
+        RaftClientReply reply = current.admin()
+                .setConfiguration(SetConfigurationRequest.Arguments.newBuilder()
+                        .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET)
+                        .setServersInCurrentConf(List.copyOf(conf.getCurrentPeers()))
+                        .setListenersInCurrentConf(List.copyOf(conf.getCurrentPeers(RaftPeerRole.LISTENER)))
+                        .setServersInNewConf(servers)
+                        .setListenersInNewConf(listeners)
+                        .build());
+        if (!reply.isSuccess()) {
+            throw new IOException(
+                    "the metadata quorum did not " + what + ": " + reply.getException(), reply.getException());
+        }
+        LOG.info(
+                "node {}: the metadata quorum's voters are now {}",
+                config.nodeId(),
+                servers.stream().map(p -> nodeIdOf(p.getId())).sorted().toList());
+    }
+
+    /** The node is not the active controller, so cannot change the quorum: ask the one that is. */
+    public static final class NotActiveControllerException extends IOException {
+        NotActiveControllerException(String message) {
+            super(message);
+        }
+    }
+
+    private static QuorumVoter voterOf(RaftPeer p) {
+        String address = p.getAddress();
+        int colon = address.lastIndexOf(':');
+        String host = address.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        return new QuorumVoter(nodeIdOf(p.getId()), host, Integer.parseInt(address.substring(colon + 1)));
     }
 
     /**
@@ -371,8 +520,8 @@ public final class MetadataQuorum implements AutoCloseable {
         for (CommitInfoProto info : division.getCommitInfos()) {
             commitIndexes.put(RaftPeerId.valueOf(info.getServer().getId()), info.getCommitIndex());
         }
-        return voterGroup.getPeers().stream()
-                .map(RaftPeer::getId)
+        return currentVoters().stream()
+                .map(v -> peerId(v.nodeId()))
                 .filter(id -> !id.equals(selfId))
                 .sorted(Comparator.comparing((RaftPeerId id) -> commitIndexes.getOrDefault(id, -1L))
                         .reversed())
@@ -420,6 +569,10 @@ public final class MetadataQuorum implements AutoCloseable {
         if (failure != null) {
             throw failure;
         }
+    }
+
+    private boolean isVoter(int nodeId) {
+        return currentVoters().stream().anyMatch(v -> v.nodeId() == nodeId);
     }
 
     /** This listener as a peer of the group. */
