@@ -124,6 +124,14 @@ class QuorumMembershipIT {
             for (NodeProcess p : nodes.values()) {
                 p.close();
             }
+            if (Boolean.getBoolean("skiff.keep.nodes")) {
+                for (int id = 1; id <= 4; id++) {
+                    Path out = Path.of("target", "quorum-membership-node-" + id + ".out");
+                    java.nio.file.Files.createDirectories(out.getParent());
+                    java.nio.file.Files.writeString(
+                            out, nodes.containsKey(id) ? nodes.get(id).output() : "");
+                }
+            }
         }
     }
 
@@ -189,10 +197,19 @@ class QuorumMembershipIT {
         nodes.get(active).kill();
         CliRun firstTry = removing.join();
         // Committed or not before the kill: asked again, it is done or it says so.
-        await().atMost(WAIT).pollInterval(Duration.ofSeconds(1)).until(() -> {
-            CliRun r = skiff(all, "metadata-quorum", "remove-controller", "--controller-id", "" + removed);
-            return r.exitCode() == 0 || r.stderr().contains("node " + removed + " is not a voter");
-        });
+        CliRun[] last = {firstTry};
+        try {
+            await().atMost(WAIT).pollInterval(Duration.ofSeconds(1)).until(() -> {
+                CliRun r = skiff(all, "metadata-quorum", "remove-controller", "--controller-id", "" + removed);
+                last[0] = r;
+                return r.exitCode() == 0 || r.stderr().contains("node " + removed + " is not a voter");
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(
+                    "remove-controller " + removed + " never succeeded after killing " + active + "; last try: "
+                            + last[0],
+                    e);
+        }
         List<Integer> expected = new ArrayList<>(List.of(1, 2, 3, 4));
         expected.remove(Integer.valueOf(removed));
         await().atMost(WAIT).until(() -> voters(admin).equals(expected));

@@ -60,8 +60,9 @@ final class SteadyProducer implements AutoCloseable {
                         if (e == null) {
                             acked.add(value);
                             latencyMsMax.accumulateAndGet(clock.millis() - sentMs, Math::max);
-                        } else {
-                            failures.incrementAndGet();
+                        } else if (failures.incrementAndGet() <= 3) {
+                            System.out.println("SteadyProducer: " + value + " to partition " + (seq % partitions)
+                                    + " failed for good: " + e);
                         }
                     });
         }

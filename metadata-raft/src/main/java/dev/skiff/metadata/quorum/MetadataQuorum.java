@@ -367,8 +367,9 @@ public final class MetadataQuorum implements AutoCloseable {
 
     /**
      * Takes voter {@code nodeId} out of the quorum: kafka-metadata-quorum's remove-controller. The
-     * removed node no longer votes or counts towards commits; removing the active controller itself
-     * makes it step down once the change is committed. The last voter cannot be removed.
+     * removed node no longer votes or counts towards commits, but follows the log as an observer;
+     * removing the active controller itself makes it step down once the change is committed. The
+     * last voter cannot be removed.
      *
      * @throws IOException naming the problem, as {@link #addVoter}
      */
@@ -385,8 +386,18 @@ public final class MetadataQuorum implements AutoCloseable {
         if (servers.isEmpty()) {
             throw new IOException("node " + nodeId + " is the last voter of the metadata quorum and cannot be removed");
         }
-        setConfiguration(
-                conf, servers, List.copyOf(conf.getCurrentPeers(RaftPeerRole.LISTENER)), "remove voter " + nodeId);
+        // It stays in the group as an observer (a listener), as a removed KRaft controller does: it
+        // keeps receiving the log, so its broker keeps current metadata and keeps heartbeating.
+        List<RaftPeer> listeners = new ArrayList<>(conf.getCurrentPeers(RaftPeerRole.LISTENER));
+        listeners.add(RaftPeer.newBuilder(conf.getPeer(id, RaftPeerRole.FOLLOWER))
+                .setStartupRole(RaftPeerRole.LISTENER)
+                .build());
+        if (id.equals(selfId)) {
+            // The leader cannot demote itself in one change: it hands its role to another voter
+            // first, and the change goes to that one (the client follows the new leader).
+            transferLeadership();
+        }
+        setConfiguration(conf, servers, listeners, "remove voter " + nodeId);
     }
 
     /** The leader's configuration, if this node leads and no change is under way. */

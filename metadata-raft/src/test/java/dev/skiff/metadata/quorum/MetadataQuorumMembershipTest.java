@@ -6,7 +6,6 @@ import static dev.skiff.metadata.quorum.QuorumTestSupport.awaitOneLeader;
 import static dev.skiff.metadata.quorum.QuorumTestSupport.bootstrap;
 import static dev.skiff.metadata.quorum.QuorumTestSupport.commit;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Changing the voters of a real Ratis quorum one at a time: an observer (listener) becomes a voter
- * and counts towards commits; a voter, the leader included, leaves; bad changes name the problem.
+ * and counts towards commits; a voter, and then the leader itself, leave and go on following the
+ * log as observers; bad changes name the problem.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class MetadataQuorumMembershipTest {
@@ -50,8 +51,23 @@ class MetadataQuorumMembershipTest {
         return q.currentVoters().stream().map(QuorumVoter::nodeId).toList();
     }
 
+    /** Every node has the voters {@code expected} and the same image as the leader after a commit. */
+    private void awaitVotersAndFollowing(List<Integer> expected) throws Exception {
+        await().atMost(WAIT).until(() -> nodes.stream().allMatch(q -> ids(q).equals(expected)));
+        List<MetadataQuorum> voters =
+                nodes.stream().filter(q -> expected.contains(q.nodeId())).toList();
+        MetadataQuorum leader = awaitOneLeader(voters, nodes);
+        commit(
+                leader,
+                MetadataRecords.batch(MetadataRecords.producerIds(
+                        1, leader.image().nextProducerId(), leader.image().nextProducerId() + 1000)));
+        awaitConverged(nodes, leader.image());
+        await().atMost(WAIT)
+                .until(() -> nodes.stream().allMatch(q -> q.leaderId().equals(OptionalInt.of(leader.nodeId()))));
+    }
+
     @Test
-    void anObserverBecomesAVoterAndAVoterLeavesTheLeaderFirst() throws Exception {
+    void anObserverBecomesAVoterAndVotersLeaveAsObserversTheLeaderToo() throws Exception {
         List<QuorumVoter> voters = QuorumTestSupport.voters(3);
         List<MetadataQuorum> bootstrapVoters = new ArrayList<>();
         for (QuorumVoter v : voters) {
@@ -59,10 +75,8 @@ class MetadataQuorumMembershipTest {
         }
         MetadataQuorum leader = awaitOneLeader(bootstrapVoters, bootstrapVoters);
         bootstrap(leader, 3);
-        MetadataQuorum four =
-                start(QuorumTestSupport.listenerConfig(4, voters, dir, QuorumTestSupport.freePort("127.0.0.4")));
-        List<MetadataQuorum> all = new ArrayList<>(nodes);
-        awaitConverged(all, leader.image());
+        start(QuorumTestSupport.listenerConfig(4, voters, dir, QuorumTestSupport.freePort("127.0.0.4")));
+        awaitConverged(nodes, leader.image());
 
         MetadataQuorum follower =
                 bootstrapVoters.stream().filter(q -> !q.isLeader()).findFirst().orElseThrow();
@@ -76,30 +90,26 @@ class MetadataQuorumMembershipTest {
         assertTrue(twice.getMessage().contains("is already a voter"), twice.getMessage());
 
         leader.addVoter(4);
-        await().atMost(WAIT).until(() -> all.stream().allMatch(q -> ids(q).equals(List.of(1, 2, 3, 4))));
+        awaitVotersAndFollowing(List.of(1, 2, 3, 4));
 
-        // The leader leaves: a new one is elected among 2 of the others and node 4.
-        int gone = leader.nodeId();
-        leader.removeVoter(gone);
-        List<MetadataQuorum> remaining = new ArrayList<>(bootstrapVoters);
-        remaining.remove(leader);
-        remaining.add(four);
-        MetadataQuorum next = awaitOneLeader(remaining, remaining);
-        await().atMost(WAIT)
-                .until(() -> remaining.stream().allMatch(q -> !ids(q).contains(gone) && ids(q).size() == 3));
-        leader.close();
+        // A voter that does not lead leaves, and follows the log as an observer.
+        List<Integer> left = new ArrayList<>(List.of(1, 2, 3, 4));
+        left.remove(Integer.valueOf(follower.nodeId()));
+        leader.removeVoter(follower.nodeId());
+        awaitVotersAndFollowing(left);
 
-        // Of the three voters left, stop one that is not node 4: a commit then needs node 4's vote.
-        MetadataQuorum stopped = remaining.stream()
-                .filter(q -> q != four && q != next)
-                .findFirst()
-                .orElseGet(() ->
-                        remaining.stream().filter(q -> q != four).findFirst().orElseThrow());
-        stopped.close();
-        List<MetadataQuorum> two = new ArrayList<>(remaining);
-        two.remove(stopped);
-        MetadataQuorum last = awaitOneLeader(two, two);
-        commit(last, MetadataRecords.batch(MetadataRecords.clusterId("test-cluster")));
-        assertEquals(3, four.image().brokers().size());
+        // The leader leaves: it hands over first. Two voters are left, node 4 one of them, so
+        // every commit from now on needs node 4's vote.
+        MetadataQuorum current = awaitOneLeader(
+                nodes.stream().filter(q -> left.contains(q.nodeId())).toList(), nodes);
+        int gone = current.nodeId() == 4
+                ? left.stream().filter(i -> i != 4).findFirst().orElseThrow()
+                : current.nodeId();
+        MetadataQuorum remover = current;
+        remover.removeVoter(gone);
+        List<Integer> two = new ArrayList<>(left);
+        two.remove(Integer.valueOf(gone));
+        awaitVotersAndFollowing(two);
+        assertTrue(two.contains(4), two.toString());
     }
 }
