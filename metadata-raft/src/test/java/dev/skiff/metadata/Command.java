@@ -112,6 +112,31 @@ sealed interface Command {
     }
 
     /**
+     * A reassignment of a partition to target replicas (brokers from the pool, possibly repeated
+     * or unknown: the decision must refuse those), or, for an empty list, a cancel.
+     */
+    record Reassign(int pick, List<Integer> target) implements Command {
+        @Override
+        public Optional<MetadataBatch> decide(MetadataImage image, ControllerDecisions decisions) {
+            return pickPartition(image, pick)
+                    .flatMap(tp -> batch(decisions.alterReassignments(
+                            image,
+                            List.of(new Reassignments.Request(
+                                    new PreferredLeaders.PartitionRef(
+                                            tp.topic().name(), tp.partition().index()),
+                                    target.isEmpty() ? Optional.empty() : Optional.of(target))))));
+        }
+    }
+
+    /** The controller's sweep that completes reassignments whose targets are in sync. */
+    record CompleteReassignments() implements Command {
+        @Override
+        public Optional<MetadataBatch> decide(MetadataImage image, ControllerDecisions decisions) {
+            return batch(decisions.completeReassignments(image));
+        }
+    }
+
+    /**
      * A raw partition change with arbitrary fields, as a buggy or stale controller might write:
      * apply must keep every invariant whether it accepts or rejects it.
      */
@@ -189,7 +214,17 @@ sealed interface Command {
                         3,
                         Combinators.combine(Arbitraries.integers(), Arbitraries.of(true, false))
                                 .as(ChangeIsr::new)),
-                Tuple.of(3, rawChange()));
+                Tuple.of(3, rawChange()),
+                Tuple.of(
+                        3,
+                        Combinators.combine(
+                                        Arbitraries.integers(),
+                                        Arbitraries.integers()
+                                                .between(1, BROKERS + 1)
+                                                .list()
+                                                .ofMaxSize(4))
+                                .as(Reassign::new)),
+                Tuple.of(1, Arbitraries.just(new CompleteReassignments())));
     }
 
     private static Arbitrary<Command> rawChange() {
