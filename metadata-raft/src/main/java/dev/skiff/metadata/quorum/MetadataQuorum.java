@@ -118,8 +118,13 @@ public final class MetadataQuorum implements AutoCloseable {
         if (closed || server != null) {
             throw new IllegalStateException("the metadata quorum of node " + config.nodeId() + " was already started");
         }
-        Files.createDirectories(config.storageDir());
         RaftProperties properties = properties(config);
+        if (!config.isListener()
+                && Files.notExists(
+                        config.storageDir().resolve(group.getGroupId().getUuid().toString()))) {
+            new LostStorageCheck(voterGroup, selfId, properties).check(config.storageDir());
+        }
+        Files.createDirectories(config.storageDir());
         RaftServer newServer = RaftServer.newBuilder()
                 .setServerId(selfId)
                 .setGroup(group)

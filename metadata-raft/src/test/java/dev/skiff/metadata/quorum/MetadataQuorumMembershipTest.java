@@ -53,7 +53,20 @@ class MetadataQuorumMembershipTest {
 
     /** Every node has the voters {@code expected} and the same image as the leader after a commit. */
     private void awaitVotersAndFollowing(List<Integer> expected) throws Exception {
-        await().atMost(WAIT).until(() -> nodes.stream().allMatch(q -> ids(q).equals(expected)));
+        try {
+            await().atMost(WAIT).until(() -> nodes.stream().allMatch(q -> ids(q).equals(expected)));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            StringBuilder b = new StringBuilder("voters per node, expected " + expected + ":");
+            nodes.forEach(q -> b.append(" node ")
+                    .append(q.nodeId())
+                    .append('=')
+                    .append(ids(q))
+                    .append(" leader ")
+                    .append(q.leaderId())
+                    .append(" applied ")
+                    .append(q.appliedImage().index()));
+            throw new AssertionError(b.toString(), e);
+        }
         List<MetadataQuorum> voters =
                 nodes.stream().filter(q -> expected.contains(q.nodeId())).toList();
         MetadataQuorum leader = awaitOneLeader(voters, nodes);
@@ -111,5 +124,54 @@ class MetadataQuorumMembershipTest {
         two.remove(Integer.valueOf(gone));
         awaitVotersAndFollowing(two);
         assertTrue(two.contains(4), two.toString());
+    }
+
+    @Test
+    void aVoterThatLostItsStorageRefusesToVoteUntilRemovedAndAddedAgain() throws Exception {
+        List<QuorumVoter> voters = QuorumTestSupport.voters(3);
+        List<MetadataQuorum> started = new ArrayList<>();
+        for (QuorumVoter v : voters) {
+            started.add(start(QuorumTestSupport.config(v.nodeId(), voters, dir)));
+        }
+        MetadataQuorum leader = awaitOneLeader(started, started);
+        bootstrap(leader, 3);
+        MetadataQuorum lost =
+                started.stream().filter(q -> q != leader).findFirst().orElseThrow();
+        awaitConverged(started, leader.image());
+        int id = lost.nodeId();
+        lost.close();
+        nodes.remove(lost);
+        deleteTree(dir.resolve("node-" + id));
+
+        MetadataQuorum again = new MetadataQuorum(QuorumTestSupport.config(id, voters, dir));
+        IOException refused = assertThrows(IOException.class, again::start);
+        assertTrue(
+                refused.getMessage().contains("is a voter of the metadata quorum, but its metadata storage"),
+                refused.getMessage());
+        assertTrue(refused.getMessage().contains("remove-controller --controller-id " + id), refused.getMessage());
+        again.close();
+
+        leader.removeVoter(id);
+        List<Integer> two =
+                voters.stream().map(QuorumVoter::nodeId).filter(n -> n != id).toList();
+        await().atMost(WAIT).until(() -> ids(leader).equals(two));
+        // It comes back as an observer (a broker-only node) at its old address, and catches up.
+        List<QuorumVoter> others = voters.stream().filter(v -> v.nodeId() != id).toList();
+        MetadataQuorum observer = start(QuorumTestSupport.listenerConfig(
+                id, others, dir, voters.get(id - 1).port()));
+        awaitVotersAndFollowing(two);
+        MetadataQuorum current = awaitOneLeader(
+                nodes.stream().filter(q -> two.contains(q.nodeId())).toList(), nodes);
+        current.addVoter(id);
+        awaitVotersAndFollowing(voters.stream().map(QuorumVoter::nodeId).toList());
+        assertTrue(observer.image().brokers().size() == 3);
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (var paths = java.nio.file.Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(p);
+            }
+        }
     }
 }
