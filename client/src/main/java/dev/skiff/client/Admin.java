@@ -250,45 +250,15 @@ public final class Admin implements AutoCloseable {
      * role moved meanwhile, until {@code default.api.timeout.ms}.
      */
     public CompletableFuture<QuorumInfo> describeMetadataQuorum() {
-        long deadlineMs = ctx.clock().millis() + ctx.defaultApiTimeoutMs();
-        return describeQuorumOnce(deadlineMs);
-    }
-
-    private CompletableFuture<QuorumInfo> describeQuorumOnce(long deadlineMs) {
-        return describeCluster().thenCompose(cluster -> {
-            Optional<HostPort> controller = cluster.registeredBrokers().stream()
-                    .filter(b -> b.id() == cluster.controllerId() && !b.host().isEmpty() && b.port() > 0)
-                    .map(b -> new HostPort(b.host(), b.port()))
-                    .findFirst();
-            if (controller.isEmpty()) {
-                return retryQuorum(deadlineMs, "no active controller with a client endpoint is known");
-            }
-            return channels.call(
-                            controller.get(),
-                            AdminGrpc.getDescribeQuorumMethod(),
-                            DescribeQuorumRequest.getDefaultInstance(),
-                            config.common().requestTimeoutMs())
-                    .handle((resp, failure) -> {
-                        if (failure == null && resp.getError() == dev.skiff.proto.v1.ErrorCode.NONE) {
-                            return CompletableFuture.completedFuture(AdminProtocol.quorum(resp));
-                        }
-                        String why = failure != null ? failure.toString() : resp.getErrorMessage();
-                        return retryQuorum(deadlineMs, why);
-                    })
-                    .thenCompose(f -> f);
-        });
-    }
-
-    private CompletableFuture<QuorumInfo> retryQuorum(long deadlineMs, String why) {
-        if (ctx.clock().millis() >= deadlineMs) {
-            return CompletableFuture.failedFuture(
-                    new TimeoutException("could not describe the metadata quorum: " + why));
-        }
-        return CompletableFuture.supplyAsync(
-                        () -> null,
-                        CompletableFuture.delayedExecutor(
-                                config.common().retryBackoffMs(), java.util.concurrent.TimeUnit.MILLISECONDS, timers))
-                .thenCompose(ignored -> describeQuorumOnce(deadlineMs));
+        return callActiveController(
+                "describe the metadata quorum",
+                AdminGrpc.getDescribeQuorumMethod(),
+                DescribeQuorumRequest.getDefaultInstance(),
+                config.common().requestTimeoutMs(),
+                ctx.clock().millis() + ctx.defaultApiTimeoutMs(),
+                resp -> resp.getError() == dev.skiff.proto.v1.ErrorCode.NONE
+                        ? new AdminCall.Outcome.Done<>(AdminProtocol.quorum(resp))
+                        : new AdminCall.Outcome.Retry<>(resp.getErrorMessage()));
     }
 
     /**
@@ -310,60 +280,89 @@ public final class Admin implements AutoCloseable {
     private CompletableFuture<List<Integer>> changeControllers(
             io.grpc.MethodDescriptor<ControllerMembershipRequest, ControllerMembershipResponse> method,
             int controllerId) {
-        long deadlineMs = ctx.clock().millis() + ctx.defaultApiTimeoutMs();
-        return changeControllersOnce(method, controllerId, deadlineMs);
+        return callActiveController(
+                "change the controllers of the metadata quorum",
+                method,
+                ControllerMembershipRequest.newBuilder()
+                        .setControllerId(controllerId)
+                        .build(),
+                Math.max(config.common().requestTimeoutMs(), 30_000),
+                ctx.clock().millis() + ctx.defaultApiTimeoutMs(),
+                resp -> {
+                    Errors e = Errors.of(resp.getError());
+                    if (e == Errors.NONE) {
+                        return new AdminCall.Outcome.Done<>(List.copyOf(resp.getVotersList()));
+                    }
+                    return e == Errors.NOT_CONTROLLER
+                            ? new AdminCall.Outcome.Retry<>(resp.getErrorMessage())
+                            : new AdminCall.Outcome.Failed<>(e.exception(resp.getErrorMessage()));
+                });
     }
 
-    private CompletableFuture<List<Integer>> changeControllersOnce(
-            io.grpc.MethodDescriptor<ControllerMembershipRequest, ControllerMembershipResponse> method,
-            int controllerId,
-            long deadlineMs) {
+    /**
+     * Calls the active controller, found through {@link #describeCluster}: only it knows the quorum's
+     * replication and only it changes the voters. An unknown controller, a failed call or an answer
+     * that {@code parse} retries asks again (the role may have moved) after retry.backoff.ms, until
+     * {@code deadlineMs}; then the future fails with a TimeoutException saying it could not {@code what}.
+     */
+    private <Q, R, T> CompletableFuture<T> callActiveController(
+            String what,
+            io.grpc.MethodDescriptor<Q, R> method,
+            Q request,
+            long timeoutMs,
+            long deadlineMs,
+            java.util.function.Function<R, AdminCall.Outcome<T>> parse) {
         return describeCluster().thenCompose(cluster -> {
             Optional<HostPort> controller = cluster.registeredBrokers().stream()
                     .filter(b -> b.id() == cluster.controllerId() && !b.host().isEmpty() && b.port() > 0)
                     .map(b -> new HostPort(b.host(), b.port()))
                     .findFirst();
             if (controller.isEmpty()) {
-                return retryControllers(method, controllerId, deadlineMs, "no active controller is known");
+                return retryOnActiveController(
+                        what,
+                        method,
+                        request,
+                        timeoutMs,
+                        deadlineMs,
+                        parse,
+                        "no active controller with a client endpoint is known");
             }
-            return channels.call(
-                            controller.get(),
-                            method,
-                            ControllerMembershipRequest.newBuilder()
-                                    .setControllerId(controllerId)
-                                    .build(),
-                            Math.max(config.common().requestTimeoutMs(), 30_000))
+            return channels.call(controller.get(), method, request, timeoutMs)
                     .handle((resp, failure) -> {
                         if (failure != null) {
-                            return retryControllers(method, controllerId, deadlineMs, failure.toString());
+                            return retryOnActiveController(
+                                    what, method, request, timeoutMs, deadlineMs, parse, failure.toString());
                         }
-                        Errors e = Errors.of(resp.getError());
-                        if (e == Errors.NONE) {
-                            return CompletableFuture.completedFuture(List.copyOf(resp.getVotersList()));
+                        AdminCall.Outcome<T> outcome = parse.apply(resp);
+                        if (outcome instanceof AdminCall.Outcome.Done<T> done) {
+                            return CompletableFuture.completedFuture(done.value());
                         }
-                        if (e == Errors.NOT_CONTROLLER) {
-                            return retryControllers(method, controllerId, deadlineMs, resp.getErrorMessage());
+                        if (outcome instanceof AdminCall.Outcome.Retry<T> retry) {
+                            return retryOnActiveController(
+                                    what, method, request, timeoutMs, deadlineMs, parse, retry.reason());
                         }
-                        return CompletableFuture.<List<Integer>>failedFuture(e.exception(resp.getErrorMessage()));
+                        return CompletableFuture.<T>failedFuture(((AdminCall.Outcome.Failed<T>) outcome).error());
                     })
                     .thenCompose(f -> f);
         });
     }
 
-    private CompletableFuture<List<Integer>> retryControllers(
-            io.grpc.MethodDescriptor<ControllerMembershipRequest, ControllerMembershipResponse> method,
-            int controllerId,
+    private <Q, R, T> CompletableFuture<T> retryOnActiveController(
+            String what,
+            io.grpc.MethodDescriptor<Q, R> method,
+            Q request,
+            long timeoutMs,
             long deadlineMs,
+            java.util.function.Function<R, AdminCall.Outcome<T>> parse,
             String why) {
         if (ctx.clock().millis() >= deadlineMs) {
-            return CompletableFuture.failedFuture(
-                    new TimeoutException("could not change the controllers of the metadata quorum: " + why));
+            return CompletableFuture.failedFuture(new TimeoutException("could not " + what + ": " + why));
         }
         return CompletableFuture.supplyAsync(
                         () -> null,
                         CompletableFuture.delayedExecutor(
                                 config.common().retryBackoffMs(), java.util.concurrent.TimeUnit.MILLISECONDS, timers))
-                .thenCompose(ignored -> changeControllersOnce(method, controllerId, deadlineMs));
+                .thenCompose(ignored -> callActiveController(what, method, request, timeoutMs, deadlineMs, parse));
     }
 
     /**

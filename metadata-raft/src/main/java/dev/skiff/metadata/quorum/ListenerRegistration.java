@@ -38,12 +38,17 @@ final class ListenerRegistration {
     private final RaftPeer self;
     private final RaftProperties properties;
     private final int attemptsMax;
+    private final long pauseMs;
 
-    ListenerRegistration(RaftGroup voters, RaftPeer self, RaftProperties properties, int attemptsMax) {
+    /**
+     * @param pauseMs how long to wait before asking again when no voter answered at all
+     */
+    ListenerRegistration(RaftGroup voters, RaftPeer self, RaftProperties properties, int attemptsMax, long pauseMs) {
         this.voters = voters;
         this.self = self;
         this.properties = properties;
         this.attemptsMax = attemptsMax;
+        this.pauseMs = pauseMs;
     }
 
     /**
@@ -60,7 +65,15 @@ final class ListenerRegistration {
         }
         IOException failure = null;
         for (int attempt = 0; attempt < attemptsMax; attempt++) {
-            RaftConfigurationProto leaders = leadersConfiguration();
+            RaftConfigurationProto leaders;
+            try {
+                leaders = leadersConfiguration();
+            } catch (NoVoterAnsweredException e) {
+                // The voters may be starting too (a whole cluster started at once): ask again.
+                failure = e;
+                pause();
+                continue;
+            }
             if (ProtoUtils.toRaftPeers(leaders.getPeersList()).stream()
                     .anyMatch(p -> p.getId().equals(self.getId()))) {
                 throw new IOException("node " + self.getId() + " is a voter of the metadata quorum, not a listener:"
@@ -142,8 +155,24 @@ final class ListenerRegistration {
         if (fallback != null) {
             return fallback;
         }
-        throw new IOException(
+        throw new NoVoterAnsweredException(
                 "no voter of the metadata quorum " + voters + " answered" + (failure == null ? "" : ": " + failure),
                 failure);
+    }
+
+    /** No voter could be asked: they may not be listening yet. */
+    private static final class NoVoterAnsweredException extends IOException {
+        NoVoterAnsweredException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** Waits {@link #pauseMs} before the next attempt (no voter listens yet). */
+    private void pause() {
+        java.util.concurrent.CompletableFuture.runAsync(
+                        () -> {},
+                        java.util.concurrent.CompletableFuture.delayedExecutor(
+                                pauseMs, java.util.concurrent.TimeUnit.MILLISECONDS))
+                .join();
     }
 }

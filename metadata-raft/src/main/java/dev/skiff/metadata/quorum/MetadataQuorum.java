@@ -144,7 +144,12 @@ public final class MetadataQuorum implements AutoCloseable {
                 .build();
         if (config.isListener()) {
             RaftServer.Division division = newServer.getDivision(group.getGroupId());
-            new ListenerRegistration(voterGroup, listenerPeer(), properties, config.submitAttemptsMax())
+            new ListenerRegistration(
+                            voterGroup,
+                            listenerPeer(),
+                            properties,
+                            config.submitAttemptsMax(),
+                            config.electionTimeoutMax().toMillis())
                     .register(client, division.getRaftConf());
             if (!division.getInfo().isListener()) {
                 // Its log holds a configuration without it: it stopped while the leader was first
