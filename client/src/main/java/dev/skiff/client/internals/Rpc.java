@@ -76,13 +76,18 @@ public final class Rpc {
         return code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED;
     }
 
-    /** True if resending the same request may succeed. */
+    /**
+     * True if resending the same request may succeed: no answer came (UNAVAILABLE, a deadline), or
+     * the call was cancelled, which a broker does to the calls still open when it shuts down (a
+     * controlled shutdown, a removed or restarted node), as a disconnect is to Kafka's client. The
+     * producer's own cancellations happen only when it closes, and fail the batches anyway.
+     */
     public static boolean isRetriable(Throwable t) {
         Throwable cur = unwrap(t);
         if (cur instanceof ApiException api) {
             return api.isRetriable();
         }
-        return isNoAnswer(cur);
+        return isNoAnswer(cur) || statusCode(cur) == Status.Code.CANCELLED;
     }
 
     /** A one-line description, with the root cause for transport errors: {@code UNAVAILABLE: io exception (Connection refused)}. */
